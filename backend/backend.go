@@ -1,0 +1,259 @@
+// Package backend defines the small set of primitive kernels that every device implements.
+//
+// The tensor package builds every operation, and every gradient, from these primitives, so a
+// new device (a GPU, say) only has to provide them. The rules, shared by all primitives:
+//
+//   - Inputs are described by a Storage and a Layout (shape, strides in elements, offset), so
+//     views such as transposes, slices and broadcasts (stride 0) reach a kernel without a copy.
+//   - Outputs are written contiguously (row-major) into a destination Storage, except Copy,
+//     Fill and ScatterAdd, which write through a destination Layout.
+//   - Shapes are checked by the caller (the tensor package); kernels trust them.
+//
+// Backends register themselves with Register, like database/sql drivers.
+package backend
+
+import (
+	"fmt"
+	"sync"
+)
+
+// DType is the element type of a storage.
+type DType uint8
+
+// The element types Ember supports. Float32 is the default for tensors.
+const (
+	Float32 DType = iota
+	Float64
+	Int64
+	Bool
+)
+
+// String returns PyTorch's name for the dtype, e.g. "float32".
+func (d DType) String() string {
+	switch d {
+	case Float32:
+		return "float32"
+	case Float64:
+		return "float64"
+	case Int64:
+		return "int64"
+	case Bool:
+		return "bool"
+	}
+	return fmt.Sprintf("DType(%d)", uint8(d))
+}
+
+// IsFloat reports whether d is a floating-point type.
+func (d DType) IsFloat() bool { return d == Float32 || d == Float64 }
+
+// Device names where a storage lives, such as "cpu".
+type Device string
+
+// CPU is the device of the pure-Go reference backend.
+const CPU Device = "cpu"
+
+// Layout says how a tensor's elements sit in its storage: element i₀,i₁,… is at
+// Offset + Σ iₖ·Strides[k]. Strides are in elements and may be 0 (broadcast).
+type Layout struct {
+	Shape   []int
+	Strides []int
+	Offset  int
+}
+
+// ContiguousLayout returns the row-major layout of shape at offset 0.
+func ContiguousLayout(shape []int) Layout {
+	return Layout{Shape: shape, Strides: ContiguousStrides(shape)}
+}
+
+// ContiguousStrides returns row-major strides for shape.
+func ContiguousStrides(shape []int) []int {
+	st := make([]int, len(shape))
+	s := 1
+	for i := len(shape) - 1; i >= 0; i-- {
+		st[i] = s
+		s *= shape[i]
+	}
+	return st
+}
+
+// Numel returns the number of elements the layout describes.
+func (l Layout) Numel() int { return Numel(l.Shape) }
+
+// Numel returns the product of the dimensions of shape (1 for a scalar).
+func Numel(shape []int) int {
+	n := 1
+	for _, d := range shape {
+		n *= d
+	}
+	return n
+}
+
+// IsContiguous reports whether the layout is row-major without gaps (offset may be non-zero).
+// Dimensions of size 1 may have any stride.
+func (l Layout) IsContiguous() bool {
+	s := 1
+	for i := len(l.Shape) - 1; i >= 0; i-- {
+		if l.Shape[i] == 1 {
+			continue
+		}
+		if l.Strides[i] != s {
+			return false
+		}
+		s *= l.Shape[i]
+	}
+	return true
+}
+
+// Storage is a flat buffer of elements owned by a backend.
+type Storage interface {
+	DType() DType
+	Len() int
+}
+
+// UnaryOp names an elementwise function of one input; its output has the input's dtype.
+type UnaryOp uint8
+
+// Unary operations. Those marked (float) are defined for floating dtypes only.
+const (
+	Neg       UnaryOp = iota // -x
+	Exp                      // eˣ (float)
+	Log                      // ln x (float); log(0) = -inf, log(<0) = NaN
+	Log1p                    // ln(1+x) (float)
+	Sqrt                     // √x (float)
+	Rsqrt                    // 1/√x (float)
+	Abs                      // |x|
+	Sign                     // -1, 0 or 1; NaN stays NaN
+	Sin                      // (float)
+	Cos                      // (float)
+	Tanh                     // (float)
+	Sigmoid                  // 1/(1+e⁻ˣ), computed stably (float)
+	ReLU                     // max(x, 0); NaN stays NaN
+	LeakyReLU                // x if x > 0 else A·x (float)
+	ELU                      // x if x > 0 else A·(eˣ-1) (float)
+	GELU                     // x·Φ(x) with the exact normal CDF (float)
+	GELUTanh                 // PyTorch's tanh approximation of GELU (float)
+	SiLU                     // x·sigmoid(x) (float)
+	Softplus                 // log(1+e^(A·x))/A, or x where A·x > B (float)
+	Clamp                    // min(max(x, A), B); NaN stays NaN
+	Erf                      // the error function (float)
+	Not                      // logical not (bool)
+	Floor                    // ⌊x⌋ (float)
+)
+
+// UnaryParams carries the scalar parameters of a unary op (slope, alpha, beta, bounds).
+type UnaryParams struct{ A, B float64 }
+
+// BinaryOp names an elementwise function of two same-dtype inputs.
+type BinaryOp uint8
+
+// Binary operations. Comparisons and logical ops produce Bool; the rest keep the input dtype.
+const (
+	Add BinaryOp = iota
+	Sub
+	Mul
+	Div     // true division (float)
+	Pow     // xʸ
+	Maximum // NaN-propagating
+	Minimum // NaN-propagating
+	Eq
+	Ne
+	Lt
+	Le
+	Gt
+	Ge
+	And // bool
+	Or  // bool
+)
+
+// IsComparison reports whether op produces a Bool result.
+func (op BinaryOp) IsComparison() bool { return op >= Eq }
+
+// ReduceOp names a reduction.
+type ReduceOp uint8
+
+// Reductions. Max and Min propagate NaN; for Bool, Max is "any" and Min is "all".
+const (
+	Sum ReduceOp = iota
+	Prod
+	Max
+	Min
+)
+
+// Backend is the set of primitive kernels of one device.
+type Backend interface {
+	// Device names the device whose storages this backend owns.
+	Device() Device
+	// Alloc returns a zero-filled storage of n elements.
+	Alloc(dtype DType, n int) Storage
+	// FromHost copies a []float32, []float64, []int64 or []bool into a new storage.
+	FromHost(data any) Storage
+	// ToHost copies a storage into a new Go slice of its dtype.
+	ToHost(s Storage) any
+	// Host returns the storage's elements without copying where the device shares host memory,
+	// or nil where it does not.
+	Host(s Storage) any
+
+	// Copy copies src (viewed through srcL) into dst (viewed through dstL); shapes are equal.
+	// When dtypes differ the values are converted (float→int truncates toward zero, x≠0 → true).
+	Copy(dst Storage, dstL Layout, src Storage, srcL Layout)
+	// Fill sets every element of dst viewed through dstL to v.
+	Fill(dst Storage, dstL Layout, v float64)
+	// Unary writes op(src) contiguously into dst.
+	Unary(op UnaryOp, p UnaryParams, dst Storage, src Storage, srcL Layout)
+	// Binary writes op(a, b) contiguously into dst; aL and bL have the same shape.
+	Binary(op BinaryOp, dst Storage, a Storage, aL Layout, b Storage, bL Layout)
+	// Where writes cond ? a : b contiguously into dst; all three layouts have the same shape.
+	Where(dst Storage, cond Storage, condL Layout, a Storage, aL Layout, b Storage, bL Layout)
+	// Reduce reduces src over dims into dst, which is contiguous with srcL's shape where the
+	// reduced dims are 1. Float32 sums accumulate in float64.
+	Reduce(op ReduceOp, dst Storage, src Storage, srcL Layout, dims []int)
+	// ArgReduce writes into the Int64 dst the index along dim of the first maximum (op Max) or
+	// minimum (op Min) of src; NaN counts as larger and smaller than every number.
+	// dst is contiguous with srcL's shape where dim is 1.
+	ArgReduce(op ReduceOp, dst Storage, src Storage, srcL Layout, dim int)
+	// MatMul writes the batched product of a ([B,M,K]) and b ([B,K,N]) contiguously into
+	// dst ([B,M,N]). The layouts may be strided (transposed operands need no copy).
+	MatMul(dst Storage, a Storage, aL Layout, b Storage, bL Layout)
+	// Gather writes dst[i…] = src[i… with dim replaced by index[i…]], contiguously, with the
+	// shape of indexL. Index values are checked by the caller.
+	Gather(dst Storage, src Storage, srcL Layout, index Storage, indexL Layout, dim int)
+	// ScatterAdd adds src[i…] into dst[i… with dim replaced by index[i…]]; srcL and indexL
+	// have the same shape. Index values are checked by the caller.
+	ScatterAdd(dst Storage, dstL Layout, index Storage, indexL Layout, src Storage, srcL Layout, dim int)
+	// Cumsum writes the cumulative sum of src along dim contiguously into dst.
+	Cumsum(dst Storage, src Storage, srcL Layout, dim int)
+}
+
+var (
+	mu       sync.RWMutex
+	registry = map[Device]Backend{}
+)
+
+// Register makes a backend available for its device; a later registration replaces an earlier.
+func Register(b Backend) {
+	mu.Lock()
+	defer mu.Unlock()
+	registry[b.Device()] = b
+}
+
+// Get returns the backend registered for dev.
+func Get(dev Device) (Backend, error) {
+	mu.RLock()
+	defer mu.RUnlock()
+	b, ok := registry[dev]
+	if !ok {
+		return nil, fmt.Errorf("backend: no backend registered for device %q", dev)
+	}
+	return b, nil
+}
+
+// Devices lists the registered devices.
+func Devices() []Device {
+	mu.RLock()
+	defer mu.RUnlock()
+	var ds []Device
+	for d := range registry {
+		ds = append(ds, d)
+	}
+	return ds
+}

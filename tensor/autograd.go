@@ -1,0 +1,191 @@
+package tensor
+
+import (
+	"fmt"
+	"slices"
+	"sync/atomic"
+)
+
+// node records the op that produced a tensor: its inputs and how to map the output's
+// gradient to theirs.
+type node struct {
+	name     string
+	inputs   []*Tensor
+	backward func(g *Tensor) []*Tensor // one gradient per input; nil entries mean none
+	freed    bool
+}
+
+var registered = map[string]bool{}
+
+// defOp registers the grad_fn name of a differentiable op; every registered op must have a
+// finite-difference gradient check (a test enforces it).
+func defOp(name string) string {
+	registered[name] = true
+	return name
+}
+
+// RegisteredOps returns the grad_fn names of all differentiable ops, sorted.
+func RegisteredOps() []string {
+	var names []string
+	for n := range registered {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+var noGradDepth atomic.Int32
+
+// GradEnabled reports whether ops currently record autograd history.
+func GradEnabled() bool { return noGradDepth.Load() == 0 }
+
+// NoGrad runs f without recording autograd history, like `with torch.no_grad():`.
+// The setting is process-wide.
+func NoGrad(f func()) {
+	noGradDepth.Add(1)
+	defer noGradDepth.Add(-1)
+	f()
+}
+
+// record attaches autograd history to out when grad mode is on and an input requires grad.
+func record(name string, out *Tensor, inputs []*Tensor, backward func(g *Tensor) []*Tensor) *Tensor {
+	if !GradEnabled() {
+		return out
+	}
+	need := false
+	for _, in := range inputs {
+		if in != nil && in.requiresGrad {
+			need = true
+			break
+		}
+	}
+	if !need {
+		return out
+	}
+	out.requiresGrad = true
+	out.node = &node{name: name, inputs: inputs, backward: backward}
+	return out
+}
+
+// BackwardOption configures Backward.
+type BackwardOption func(*backwardConfig)
+
+type backwardConfig struct {
+	grad   *Tensor
+	retain bool
+}
+
+// WithGrad sets the gradient of the output (required for non-scalar outputs), like
+// tensor.backward(gradient=g).
+func WithGrad(g *Tensor) BackwardOption { return func(c *backwardConfig) { c.grad = g } }
+
+// RetainGraph keeps the graph so Backward can run through it again.
+func RetainGraph() BackwardOption { return func(c *backwardConfig) { c.retain = true } }
+
+// Backward computes the gradient of t with respect to every leaf that requires grad and adds it
+// to the leaf's Grad. t must be a one-element tensor unless WithGrad gives its gradient.
+// The graph is freed afterwards unless RetainGraph is given.
+func (t *Tensor) Backward(opts ...BackwardOption) {
+	var cfg backwardConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if !t.requiresGrad {
+		panic("backward: element 0 of tensors does not require grad and does not have a grad_fn")
+	}
+	g := cfg.grad
+	if g == nil {
+		if t.Numel() != 1 {
+			panic(fmt.Sprintf("backward: grad can be implicitly created only for scalar outputs (shape %v)", t.layout.Shape))
+		}
+		g = OnesLike(t)
+	} else if !sameShape(g.layout.Shape, t.layout.Shape) {
+		panic(fmt.Sprintf("backward: gradient shape %v does not match output shape %v", g.layout.Shape, t.layout.Shape))
+	}
+	NoGrad(func() { runBackward(t, g.Detach(), cfg.retain) })
+}
+
+// topoOrder returns the tensors that require grad reachable from root, each after all
+// tensors that consume it (reverse post-order of an iterative depth-first search), so the
+// order is deterministic and deep graphs cannot overflow the stack.
+func topoOrder(root *Tensor) []*Tensor {
+	type frame struct {
+		t    *Tensor
+		next int
+	}
+	var post []*Tensor
+	seen := map[*Tensor]bool{root: true}
+	stack := []frame{{t: root}}
+	for len(stack) > 0 {
+		f := &stack[len(stack)-1]
+		var ins []*Tensor
+		if f.t.node != nil {
+			ins = f.t.node.inputs
+		}
+		if f.next < len(ins) {
+			in := ins[f.next]
+			f.next++
+			if in != nil && in.requiresGrad && !seen[in] {
+				seen[in] = true
+				stack = append(stack, frame{t: in})
+			}
+			continue
+		}
+		post = append(post, f.t)
+		stack = stack[:len(stack)-1]
+	}
+	slices.Reverse(post)
+	return post
+}
+
+func runBackward(root, g *Tensor, retain bool) {
+	order := topoOrder(root)
+	grads := map[*Tensor]*Tensor{root: g}
+	for _, u := range order {
+		gu := grads[u]
+		delete(grads, u)
+		if gu == nil {
+			continue
+		}
+		if u.node == nil || u.retainsGrad {
+			accumulateGrad(u, gu)
+		}
+		n := u.node
+		if n == nil {
+			continue
+		}
+		if n.freed {
+			panic("backward: trying to backward through the graph a second time (or directly access saved tensors after they have already been freed); use RetainGraph() the first time")
+		}
+		gin := n.backward(gu)
+		for j, in := range n.inputs {
+			if in == nil || !in.requiresGrad || gin[j] == nil {
+				continue
+			}
+			gi := gin[j]
+			if !sameShape(gi.layout.Shape, in.layout.Shape) {
+				panic(fmt.Sprintf("backward: %s returned a gradient of shape %v for input %d of shape %v", n.name, gi.layout.Shape, j, in.layout.Shape))
+			}
+			if gi.DType() != in.DType() {
+				gi = gi.To(in.DType())
+			}
+			if prev := grads[in]; prev != nil {
+				gi = prev.Add(gi)
+			}
+			grads[in] = gi
+		}
+		if !retain {
+			n.freed = true
+			n.backward = nil
+			n.inputs = nil
+		}
+	}
+}
+
+func accumulateGrad(t, g *Tensor) {
+	if t.grad == nil {
+		t.grad = g.Clone() // the leaf owns its gradient storage
+		return
+	}
+	t.grad = t.grad.Add(g)
+}
