@@ -21,6 +21,15 @@ const (
 // differences. inputs must be float64; f must be deterministic. It returns an error naming
 // the input, the element and both values at the first mismatch.
 func GradCheck(f func(xs []*tensor.Tensor) *tensor.Tensor, inputs ...*tensor.Tensor) error {
+	return GradCheckWith(GradCheckOptions{Eps: GradEps, Atol: GradAtol, Rtol: GradRtol}, f, inputs...)
+}
+
+// GradCheckOptions sets the finite-difference step and the tolerances of GradCheckWith.
+type GradCheckOptions struct{ Eps, Atol, Rtol float64 }
+
+// GradCheckWith is GradCheck with a chosen step and tolerances, for functions that pass
+// through float32 (whose rounding needs a larger step).
+func GradCheckWith(o GradCheckOptions, f func(xs []*tensor.Tensor) *tensor.Tensor, inputs ...*tensor.Tensor) error {
 	for i, x := range inputs {
 		if x.DType() != tensor.Float64 {
 			return fmt.Errorf("gradcheck: input %d is %v; finite differences need float64", i, x.DType())
@@ -60,9 +69,9 @@ func GradCheck(f func(xs []*tensor.Tensor) *tensor.Tensor, inputs ...*tensor.Ten
 				xs[i] = tensor.FromSlice(v, x.Shape()...)
 				return scalar(xs)
 			}
-			numeric := (perturbed(GradEps) - perturbed(-GradEps)) / (2 * GradEps)
+			numeric := (perturbed(o.Eps) - perturbed(-o.Eps)) / (2 * o.Eps)
 			a := analytic[j]
-			if math.Abs(a-numeric) > GradAtol+GradRtol*math.Abs(numeric) || math.IsNaN(a) != math.IsNaN(numeric) {
+			if math.Abs(a-numeric) > o.Atol+o.Rtol*math.Abs(numeric) || math.IsNaN(a) != math.IsNaN(numeric) {
 				return fmt.Errorf("gradcheck: input %d (shape %v) element %d: autograd gives %.10g, finite differences %.10g", i, x.Shape(), j, a, numeric)
 			}
 		}

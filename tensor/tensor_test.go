@@ -1,0 +1,148 @@
+package tensor_test
+
+import (
+	"math"
+	"slices"
+	"testing"
+
+	"github.com/ember-ml/ember/tensor"
+)
+
+func TestShapeErrorsNameOpAndShapes(t *testing.T) {
+	mustPanic(t, "matmul: [32 10] @ [3 10]: inner dimensions 10 and 3 differ", func() {
+		tensor.Zeros(32, 10).MatMul(tensor.Zeros(3, 10))
+	})
+	mustPanic(t, "add: shapes [2 3] and [4] are not broadcastable", func() { tensor.Zeros(2, 3).Add(tensor.Zeros(4)) })
+	mustPanic(t, "select: index 5 is out of bounds for dimension 0 with size 3", func() { tensor.Zeros(3).Select(0, 5) })
+	mustPanic(t, "gather: index 4 is out of bounds", func() { tensor.Zeros(2, 4).Gather(1, tensor.FromSlice([]int64{4}, 1, 1)) })
+	mustPanic(t, "sum: dimension 2 out of range for tensor of shape [2 3]", func() { tensor.Zeros(2, 3).SumDims([]int{2}, false) })
+	mustPanic(t, "view: size [6] is not compatible", func() { tensor.Zeros(2, 3).T().View(6) })
+	mustPanic(t, "reshape: shape [4 2] is invalid for input of size 6", func() { tensor.Zeros(2, 3).Reshape(4, 2) })
+	mustPanic(t, "cat: sizes of tensors must match except in dimension 0", func() {
+		tensor.Cat([]*tensor.Tensor{tensor.Zeros(2, 3), tensor.Zeros(2, 4)}, 0)
+	})
+	mustPanic(t, "from slice: shape [2 2] needs 4 elements, got 3", func() { tensor.FromSlice([]float32{1, 2, 3}, 2, 2) })
+	mustPanic(t, "item: a Tensor with 2 elements", func() { tensor.Zeros(2).Item() })
+}
+
+func TestViewsShareStorage(t *testing.T) {
+	x := tensor.Arange(0, 12, 1).Reshape(3, 4)
+	for name, v := range map[string]*tensor.Tensor{
+		"transpose": x.T(), "permute": x.Permute(1, 0), "slice": x.Slice(1, 0, 4, 2), "select": x.Select(0, 1),
+		"unsqueeze": x.Unsqueeze(0), "expand": x.Unsqueeze(0).Expand(2, 3, 4), "view": x.View(12), "flatten": x.Flatten(0, -1),
+		"narrow": x.Narrow(0, 1, 2), "split": x.Split(2, 0)[1], "chunk": x.Chunk(2, 1)[0], "squeeze": x.Unsqueeze(1).Squeeze(1),
+	} {
+		if !v.SharesStorage(x) {
+			t.Errorf("%s copied its input", name)
+		}
+	}
+	if x.T().IsContiguous() || !x.T().Contiguous().IsContiguous() {
+		t.Fatal("transpose must be non-contiguous and Contiguous must fix it")
+	}
+	if x.T().Reshape(12).SharesStorage(x) {
+		t.Fatal("reshape of a transpose must copy")
+	}
+	got := x.Slice(1, 1, 4, 2).Float32s()
+	if !slices.Equal(got, []float32{1, 3, 5, 7, 9, 11}) {
+		t.Fatalf("strided slice %v", got)
+	}
+	if x.Slice(0, -2, 100, 1).Size(0) != 2 {
+		t.Fatal("python-style slice bounds")
+	}
+}
+
+func TestCreation(t *testing.T) {
+	if got := tensor.ArangeOf(tensor.Int64, 0, 5, 1); got.DType() != tensor.Int64 || !slices.Equal(got.Int64s(), []int64{0, 1, 2, 3, 4}) {
+		t.Fatalf("arange %v", got)
+	}
+	if got := tensor.Arange(1, 0, -0.25).Float32s(); !slices.Equal(got, []float32{1, 0.75, 0.5, 0.25}) {
+		t.Fatalf("arange with negative step %v", got)
+	}
+	if got := tensor.Linspace(0, 1, 5).Float32s(); !slices.Equal(got, []float32{0, 0.25, 0.5, 0.75, 1}) {
+		t.Fatalf("linspace %v", got)
+	}
+	if got := tensor.Eye(3).Float32s(); !slices.Equal(got, []float32{1, 0, 0, 0, 1, 0, 0, 0, 1}) {
+		t.Fatalf("eye %v", got)
+	}
+	if got := tensor.FullOf(tensor.Float64, 2.5, 2); got.DType() != tensor.Float64 || got.Float64s()[1] != 2.5 {
+		t.Fatalf("full %v", got)
+	}
+	x := tensor.FromRows([][]float64{{1, 2}, {3, 4}})
+	if z := tensor.ZerosLike(x); z.DType() != tensor.Float64 || !slices.Equal(z.Shape(), []int{2, 2}) {
+		t.Fatalf("zeros_like %v", z)
+	}
+	if got := x.At(1, 0); got != 3 {
+		t.Fatalf("At(1, 0) = %v", got)
+	}
+	if s := tensor.Scalar(2); s.Dim() != 0 || s.Item() != 2 {
+		t.Fatalf("scalar %v", s)
+	}
+	if got := tensor.FromSlice([]float64{1.7, -1.7}).Long().Int64s(); !slices.Equal(got, []int64{1, -1}) {
+		t.Fatalf("float→int truncates toward zero, got %v", got)
+	}
+}
+
+func TestRandomIsSeeded(t *testing.T) {
+	for name, f := range map[string]func(g *tensor.Generator) []float64{
+		"rand":     func(g *tensor.Generator) []float64 { return tensor.Rand(g, 5).Float64s() },
+		"randn":    func(g *tensor.Generator) []float64 { return tensor.Randn(g, 5).Float64s() },
+		"randint":  func(g *tensor.Generator) []float64 { return tensor.Randint(g, -3, 3, 5).Float64s() },
+		"randperm": func(g *tensor.Generator) []float64 { return tensor.Randperm(g, 5).Float64s() },
+	} {
+		a, b := f(tensor.NewGenerator(42)), f(tensor.NewGenerator(42))
+		c := f(tensor.NewGenerator(43))
+		if !slices.Equal(a, b) {
+			t.Errorf("%s: same seed gave %v and %v", name, a, b)
+		}
+		if slices.Equal(a, c) && name != "randint" {
+			t.Errorf("%s: different seeds gave the same values", name)
+		}
+	}
+	p := tensor.Randperm(tensor.NewGenerator(1), 100).Int64s()
+	slices.Sort(p)
+	for i, v := range p {
+		if v != int64(i) {
+			t.Fatal("randperm is not a permutation")
+		}
+	}
+	g := tensor.NewGenerator(9)
+	tensor.Rand(g, 3)
+	state := g.State()
+	a := tensor.Rand(g, 4).Float32s()
+	if err := g.SetState(state); err != nil {
+		t.Fatal(err)
+	}
+	if b := tensor.Rand(g, 4).Float32s(); !slices.Equal(a, b) {
+		t.Fatal("restoring generator state does not replay the sequence")
+	}
+	u := tensor.Rand(tensor.NewGenerator(5), 10000).Float64s()
+	mean := 0.0
+	for _, v := range u {
+		if v < 0 || v >= 1 {
+			t.Fatalf("rand value %v outside [0, 1)", v)
+		}
+		mean += v / float64(len(u))
+	}
+	if math.Abs(mean-0.5) > 0.02 {
+		t.Fatalf("rand mean %v", mean)
+	}
+}
+
+func TestDTypePromotion(t *testing.T) {
+	i := tensor.FromSlice([]int64{1, 2, 3})
+	if d := i.Div(tensor.FromSlice([]int64{2, 2, 2})); d.DType() != tensor.Float32 || d.Float32s()[0] != 0.5 {
+		t.Fatalf("int/int must be true division in float32, got %v", d)
+	}
+	if d := i.AddScalar(1); d.DType() != tensor.Int64 {
+		t.Fatalf("int + integral scalar stays int64, got %v", d.DType())
+	}
+	if d := i.MulScalar(0.5); d.DType() != tensor.Float32 {
+		t.Fatalf("int · 0.5 is float32, got %v", d.DType())
+	}
+	if m := tensor.FromSlice([]float32{1, 2}).GtScalar(1.5); m.DType() != tensor.Bool || !slices.Equal(m.Bools(), []bool{false, true}) {
+		t.Fatalf("comparison mask %v", m)
+	}
+	if s := tensor.FromSlice([]bool{true, true, false}).Sum(); s.DType() != tensor.Int64 || s.Item() != 2 {
+		t.Fatalf("bool sum %v", s)
+	}
+}
