@@ -189,3 +189,14 @@ func accumulateGrad(t, g *Tensor) {
 	}
 	t.grad = t.grad.Add(g)
 }
+
+// Attach records out as the result of a differentiable op defined outside this package (a
+// fused layer or loss), like torch.autograd.Function: backward receives the gradient of out
+// and returns one gradient per input (nil where none). out must be computed without history
+// (inside NoGrad or from detached tensors). name appears as out's grad_fn.
+func Attach(name string, out *Tensor, inputs []*Tensor, backward func(g *Tensor) []*Tensor) *Tensor {
+	if out.node != nil {
+		panic("attach: out already has autograd history; compute it inside NoGrad")
+	}
+	return record(name, out, inputs, backward)
+}

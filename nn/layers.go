@@ -1,0 +1,254 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/ember-ml/ember/tensor"
+)
+
+// LinearLayer applies y = x·Wᵀ + b to the last dim of its input, like torch.nn.Linear.
+type LinearLayer struct {
+	Weight *tensor.Tensor // [out, in]
+	Bias   *tensor.Tensor // [out], or nil
+	in     int
+	out    int
+}
+
+// Linear returns a fully connected layer with PyTorch's default initialisation: weight from
+// Kaiming-uniform with a = √5 (that is U(-1/√in, 1/√in)) and bias from U(-1/√in, 1/√in).
+func Linear(in, out int, opts ...Option) *LinearLayer {
+	if in <= 0 || out <= 0 {
+		panic(fmt.Sprintf("nn: linear: in_features and out_features must be positive, got %d and %d", in, out))
+	}
+	o := buildOptions(opts)
+	l := &LinearLayer{in: in, out: out}
+	l.Weight = param(KaimingUniform(o.gen, math.Sqrt(5), out, in), o.dtype)
+	if !o.noBias {
+		bound := 1 / math.Sqrt(float64(in))
+		l.Bias = param(tensor.Uniform(o.gen, -bound, bound, out), o.dtype)
+	}
+	return l
+}
+
+// Forward applies the layer to x of shape [..., in].
+func (l *LinearLayer) Forward(x *tensor.Tensor) *tensor.Tensor {
+	if x.Dim() == 0 || x.Size(-1) != l.in {
+		panic(fmt.Sprintf("linear: input of shape %v does not end in in_features=%d", x.Shape(), l.in))
+	}
+	y := x.MatMul(l.Weight.T())
+	if l.Bias != nil {
+		y = y.Add(l.Bias)
+	}
+	return y
+}
+
+// Describe returns PyTorch's name and extra_repr.
+func (l *LinearLayer) Describe() (string, string) {
+	return "Linear", fmt.Sprintf("in_features=%d, out_features=%d, bias=%v", l.in, l.out, pyBool(l.Bias != nil))
+}
+
+func pyBool(b bool) string {
+	if b {
+		return "True"
+	}
+	return "False"
+}
+
+// Activation is a parameter-free elementwise layer such as ReLU or Tanh.
+type Activation struct {
+	name  string
+	extra string
+	fn    func(*tensor.Tensor) *tensor.Tensor
+}
+
+// Forward applies the activation.
+func (a *Activation) Forward(x *tensor.Tensor) *tensor.Tensor { return a.fn(x) }
+
+// Describe returns PyTorch's name and extra_repr.
+func (a *Activation) Describe() (string, string) { return a.name, a.extra }
+
+// ReLU returns max(x, 0) as a layer.
+func ReLU() *Activation { return &Activation{name: "ReLU", fn: (*tensor.Tensor).ReLU} }
+
+// LeakyReLU returns x for x > 0 and slope·x elsewhere (PyTorch's default slope is 0.01).
+func LeakyReLU(slope float64) *Activation {
+	return &Activation{name: "LeakyReLU", extra: "negative_slope=" + pyFloat(slope), fn: func(x *tensor.Tensor) *tensor.Tensor { return x.LeakyReLU(slope) }}
+}
+
+// ELU returns x for x > 0 and alpha·(eˣ−1) elsewhere (PyTorch's default alpha is 1).
+func ELU(alpha float64) *Activation {
+	return &Activation{name: "ELU", extra: "alpha=" + pyFloat(alpha), fn: func(x *tensor.Tensor) *tensor.Tensor { return x.ELU(alpha) }}
+}
+
+// Tanh returns tanh as a layer.
+func Tanh() *Activation { return &Activation{name: "Tanh", fn: (*tensor.Tensor).Tanh} }
+
+// Sigmoid returns the logistic function as a layer.
+func Sigmoid() *Activation { return &Activation{name: "Sigmoid", fn: (*tensor.Tensor).Sigmoid} }
+
+// GELU returns the exact GELU as a layer; GELUTanh the tanh approximation.
+func GELU() *Activation {
+	return &Activation{name: "GELU", extra: "approximate='none'", fn: (*tensor.Tensor).GELU}
+}
+
+// GELUTanh returns GELU with approximate='tanh'.
+func GELUTanh() *Activation {
+	return &Activation{name: "GELU", extra: "approximate='tanh'", fn: (*tensor.Tensor).GELUTanh}
+}
+
+// SiLU returns x·sigmoid(x) as a layer.
+func SiLU() *Activation { return &Activation{name: "SiLU", fn: (*tensor.Tensor).SiLU} }
+
+// Softplus returns log(1+e^(beta·x))/beta, linear above threshold (defaults 1 and 20).
+func Softplus(beta, threshold float64) *Activation {
+	return &Activation{name: "Softplus", extra: fmt.Sprintf("beta=%v, threshold=%v", beta, threshold),
+		fn: func(x *tensor.Tensor) *tensor.Tensor { return x.Softplus(beta, threshold) }}
+}
+
+// Softmax normalises along dim as a layer.
+func Softmax(dim int) *Activation {
+	return &Activation{name: "Softmax", extra: fmt.Sprintf("dim=%d", dim), fn: func(x *tensor.Tensor) *tensor.Tensor { return x.Softmax(dim) }}
+}
+
+// LogSoftmax returns log-probabilities along dim as a layer.
+func LogSoftmax(dim int) *Activation {
+	return &Activation{name: "LogSoftmax", extra: fmt.Sprintf("dim=%d", dim), fn: func(x *tensor.Tensor) *tensor.Tensor { return x.LogSoftmax(dim) }}
+}
+
+// Identity returns its input unchanged.
+func Identity() *Activation {
+	return &Activation{name: "Identity", fn: func(x *tensor.Tensor) *tensor.Tensor { return x }}
+}
+
+// ActivationByName returns the activation layer for a lower-case name used on command lines:
+// relu, leaky_relu, elu, tanh, sigmoid, gelu, silu, softplus, identity (or linear).
+func ActivationByName(name string) (*Activation, error) {
+	switch strings.ToLower(name) {
+	case "relu":
+		return ReLU(), nil
+	case "leaky_relu", "leakyrelu":
+		return LeakyReLU(0.01), nil
+	case "elu":
+		return ELU(1), nil
+	case "tanh":
+		return Tanh(), nil
+	case "sigmoid":
+		return Sigmoid(), nil
+	case "gelu":
+		return GELU(), nil
+	case "silu", "swish":
+		return SiLU(), nil
+	case "softplus":
+		return Softplus(1, 20), nil
+	case "identity", "linear":
+		return Identity(), nil
+	}
+	return nil, fmt.Errorf("unknown activation %q (want relu, leaky_relu, elu, tanh, sigmoid, gelu, silu, softplus or identity)", name)
+}
+
+// pyFloat formats a float as Python's repr does for simple values (0.01, 1.0, 20.0).
+func pyFloat(v float64) string {
+	s := fmt.Sprint(v)
+	if !strings.ContainsAny(s, ".eIN") {
+		s += ".0"
+	}
+	return s
+}
+
+// FlattenLayer flattens dims start…end of its input (defaults 1 and -1).
+type FlattenLayer struct{ start, end int }
+
+// Flatten returns a layer that keeps the batch dim and flattens the rest, like nn.Flatten().
+func Flatten() *FlattenLayer { return &FlattenLayer{1, -1} }
+
+// FlattenDims flattens dims start…end.
+func FlattenDims(start, end int) *FlattenLayer { return &FlattenLayer{start, end} }
+
+// Forward flattens x.
+func (f *FlattenLayer) Forward(x *tensor.Tensor) *tensor.Tensor { return x.Flatten(f.start, f.end) }
+
+// Describe returns PyTorch's name and extra_repr.
+func (f *FlattenLayer) Describe() (string, string) {
+	return "Flatten", fmt.Sprintf("start_dim=%d, end_dim=%d", f.start, f.end)
+}
+
+// DropoutLayer zeroes each element with probability P during training and scales the rest
+// by 1/(1-P); in evaluation it is the identity.
+type DropoutLayer struct {
+	P        float64
+	training bool
+	gen      *tensor.Generator
+}
+
+// Dropout returns a dropout layer (PyTorch's default p is 0.5), in training mode.
+func Dropout(p float64, opts ...Option) *DropoutLayer {
+	if p < 0 || p > 1 {
+		panic(fmt.Sprintf("nn: dropout probability has to be between 0 and 1, but got %g", p))
+	}
+	return &DropoutLayer{P: p, training: true, gen: buildOptions(opts).gen}
+}
+
+// SetTraining switches between training and evaluation behaviour.
+func (d *DropoutLayer) SetTraining(training bool) { d.training = training }
+
+// Forward applies dropout in training mode.
+func (d *DropoutLayer) Forward(x *tensor.Tensor) *tensor.Tensor {
+	if !d.training || d.P == 0 {
+		return x
+	}
+	if d.P == 1 {
+		return x.MulScalar(0)
+	}
+	keep := tensor.Rand(d.gen, x.Shape()...).GeScalar(d.P).To(x.DType()).DivScalar(1 - d.P)
+	return x.Mul(keep)
+}
+
+// Describe returns PyTorch's name and extra_repr.
+func (d *DropoutLayer) Describe() (string, string) {
+	return "Dropout", fmt.Sprintf("p=%s, inplace=False", pyFloat(d.P))
+}
+
+// SequentialContainer runs its layers in order, like torch.nn.Sequential.
+type SequentialContainer struct {
+	Layers []Module `ember:"-"`
+}
+
+// Sequential chains modules; state-dict names are "0.weight", "1.bias", ….
+func Sequential(layers ...Module) *SequentialContainer { return &SequentialContainer{Layers: layers} }
+
+// Forward feeds x through every layer.
+func (s *SequentialContainer) Forward(x *tensor.Tensor) *tensor.Tensor {
+	for _, l := range s.Layers {
+		x = l.Forward(x)
+	}
+	return x
+}
+
+// Children lists the layers named by their position.
+func (s *SequentialContainer) Children() []Child {
+	cs := make([]Child, len(s.Layers))
+	for i, l := range s.Layers {
+		cs[i] = Child{fmt.Sprint(i), l}
+	}
+	return cs
+}
+
+// Describe returns PyTorch's name.
+func (s *SequentialContainer) Describe() (string, string) { return "Sequential", "" }
+
+// Append adds a layer at the end.
+func (s *SequentialContainer) Append(m Module) { s.Layers = append(s.Layers, m) }
+
+// Parameters returns the parameters of all layers.
+func (s *SequentialContainer) Parameters() []*tensor.Tensor { return Parameters(s) }
+
+// Train puts every layer in training mode.
+func (s *SequentialContainer) Train() { Train(s) }
+
+// Eval puts every layer in evaluation mode.
+func (s *SequentialContainer) Eval() { Eval(s) }
+
+// String prints the model like PyTorch.
+func (s *SequentialContainer) String() string { return String(s) }

@@ -1,0 +1,260 @@
+package nn_test
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/ember-ml/ember/nn"
+	"github.com/ember-ml/ember/tensor"
+	"github.com/ember-ml/ember/tensor/tensortest"
+)
+
+type lossCase struct {
+	Name    string              `json:"name"`
+	Loss    string              `json:"loss"`
+	Options map[string]json_any `json:"options"`
+	Input   tensortest.Array    `json:"input"`
+	Target  tensortest.Array    `json:"target"`
+	Output  tensortest.Array    `json:"output"`
+	Weights tensortest.Array    `json:"weights"`
+	Grad    tensortest.Array    `json:"grad"`
+}
+
+type json_any = any
+
+func arrayOption(v any, dtype tensor.DType) *tensor.Tensor {
+	m := v.(map[string]any)
+	var vals []float64
+	for _, x := range m["data"].([]any) {
+		vals = append(vals, x.(float64))
+	}
+	var shape []int
+	for _, d := range m["shape"].([]any) {
+		shape = append(shape, int(d.(float64)))
+	}
+	return tensor.FromSlice(vals, shape...).To(dtype)
+}
+
+func lossFor(c lossCase, dtype tensor.DType) nn.Loss {
+	var opts []nn.LossOption
+	for k, v := range c.Options {
+		switch k {
+		case "reduction":
+			opts = append(opts, nn.Reduction(v.(string)))
+		case "weight":
+			opts = append(opts, nn.Weight(arrayOption(v, dtype)))
+		case "pos_weight":
+			opts = append(opts, nn.PosWeight(arrayOption(v, dtype)))
+		case "ignore_index":
+			opts = append(opts, nn.IgnoreIndex(int64(v.(float64))))
+		case "label_smoothing":
+			opts = append(opts, nn.LabelSmoothing(v.(float64)))
+		case "beta":
+			opts = append(opts, nn.Beta(v.(float64)))
+		case "log_target":
+			opts = append(opts, nn.LogTarget())
+		}
+	}
+	switch c.Loss {
+	case "MSELoss":
+		return nn.MSELoss(opts...)
+	case "L1Loss":
+		return nn.L1Loss(opts...)
+	case "SmoothL1Loss":
+		return nn.SmoothL1Loss(opts...)
+	case "HuberLoss":
+		return nn.HuberLoss(opts...)
+	case "BCELoss":
+		return nn.BCELoss(opts...)
+	case "BCEWithLogitsLoss":
+		return nn.BCEWithLogitsLoss(opts...)
+	case "CrossEntropyLoss":
+		return nn.CrossEntropyLoss(opts...)
+	case "NLLLoss":
+		return nn.NLLLoss(opts...)
+	case "KLDivLoss":
+		return nn.KLDivLoss(opts...)
+	}
+	panic("unknown loss " + c.Loss)
+}
+
+// TestLossesMatchPyTorch checks every loss and option against testdata/golden/losses.json
+// (made by testdata/golden/gen_losses.py).
+func TestLossesMatchPyTorch(t *testing.T) {
+	var file struct{ Cases []lossCase }
+	if err := tensortest.LoadJSON("../testdata/golden/losses.json", &file); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range file.Cases {
+		t.Run(c.Name, func(t *testing.T) {
+			x := c.Input.MustTensor().SetRequiresGrad(true)
+			rtol, atol := 1e-5, 1e-6
+			if c.Input.DType == "float64" {
+				rtol, atol = 1e-10, 1e-12
+			}
+			out := lossFor(c, x.DType())(x, c.Target.MustTensor())
+			if err := tensortest.Close(out, c.Output.MustTensor(), rtol, atol); err != nil {
+				t.Fatalf("loss: %v\ngot  %v\nwant %v", err, out, c.Output.MustTensor())
+			}
+			out.Mul(c.Weights.MustTensor()).Sum().Backward()
+			if err := tensortest.Close(x.Grad(), c.Grad.MustTensor(), rtol, atol); err != nil {
+				t.Fatalf("grad: %v\ngot  %v\nwant %v", err, x.Grad(), c.Grad.MustTensor())
+			}
+		})
+	}
+}
+
+func TestModelPrintsLikePyTorch(t *testing.T) {
+	var want map[string]string
+	if err := tensortest.LoadJSON("../testdata/golden/model_repr.json", &want); err != nil {
+		t.Fatal(err)
+	}
+	models := map[string]nn.Module{
+		"circles_mlp": nn.Sequential(nn.Linear(2, 10), nn.ReLU(), nn.Linear(10, 10), nn.ReLU(), nn.Linear(10, 10), nn.ReLU(), nn.Linear(10, 1)),
+		"mixed":       nn.Sequential(nn.Flatten(), nn.Linear(784, 256, nn.NoBias()), nn.LeakyReLU(0.2), nn.Dropout(0.25), nn.Linear(256, 10), nn.LogSoftmax(1)),
+		"nested":      nn.Sequential(nn.Sequential(nn.Linear(3, 4), nn.Tanh()), nn.GELU(), nn.ELU(1), nn.Softplus(1, 20), nn.Sigmoid(), nn.Identity(), nn.SiLU(), nn.Softmax(-1)),
+	}
+	for name, m := range models {
+		if got := nn.String(m); got != want[name] {
+			t.Errorf("%s:\ngot\n%s\nwant\n%s", name, got, want[name])
+		}
+	}
+}
+
+// circleModel is a user-defined model: parameters are found without bookkeeping.
+type circleModel struct {
+	Layer1 *nn.LinearLayer
+	Layer2 *nn.LinearLayer
+	Blocks []nn.Module
+	Act    nn.Module
+	Scale  *tensor.Tensor `ember:",buffer"`
+	hidden *tensor.Tensor
+}
+
+func (m *circleModel) Forward(x *tensor.Tensor) *tensor.Tensor {
+	x = m.Act.Forward(m.Layer1.Forward(x))
+	for _, b := range m.Blocks {
+		x = b.Forward(x)
+	}
+	return m.Layer2.Forward(x).Mul(m.Scale)
+}
+
+func TestCustomModuleParameters(t *testing.T) {
+	m := &circleModel{
+		Layer1: nn.Linear(2, 4), Layer2: nn.Linear(4, 1), Act: nn.ReLU(),
+		Blocks: []nn.Module{nn.Sequential(nn.Linear(4, 4), nn.Dropout(0.5))},
+		Scale:  tensor.Ones(1), hidden: tensor.Ones(3).SetRequiresGrad(true),
+	}
+	var names []string
+	for _, p := range nn.NamedParameters(m) {
+		names = append(names, p.Name)
+	}
+	want := "layer1.weight layer1.bias layer2.weight layer2.bias blocks.0.0.weight blocks.0.0.bias"
+	if got := strings.Join(names, " "); got != want {
+		t.Fatalf("parameters %q, want %q", got, want)
+	}
+	sd := nn.StateDict(m)
+	if sd[0].Name != "scale" { // a module's own tensors come before its children's, as in PyTorch
+		var all []string
+		for _, e := range sd {
+			all = append(all, e.Name)
+		}
+		t.Fatalf("buffer missing from state dict: %v", all)
+	}
+	nn.Eval(m)
+	x := tensor.Ones(8, 2)
+	a, b := m.Forward(x).Float32s(), m.Forward(x).Float32s()
+	for i := range a {
+		if a[i] != b[i] {
+			t.Fatal("dropout active in eval mode")
+		}
+	}
+	s := nn.Summary(m)
+	if !strings.Contains(s, "Total params: 37") || !strings.Contains(s, "blocks.0.0") {
+		t.Fatalf("summary:\n%s", s)
+	}
+	want2 := "circleModel(\n  (layer1): Linear(in_features=2, out_features=4, bias=True)\n  (layer2): Linear(in_features=4, out_features=1, bias=True)\n  (blocks.0): Sequential(\n    (0): Linear(in_features=4, out_features=4, bias=True)\n    (1): Dropout(p=0.5, inplace=False)\n  )\n  (act): ReLU()\n)"
+	if got := nn.String(m); got != want2 {
+		t.Fatalf("print:\n%s\nwant\n%s", got, want2)
+	}
+}
+
+func TestLoadStateDict(t *testing.T) {
+	tensor.ManualSeed(1)
+	a := nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
+	b := nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
+	sd := map[string]*tensor.Tensor{}
+	for _, e := range nn.StateDict(a) {
+		sd[e.Name] = e.Tensor
+	}
+	if err := nn.LoadStateDict(b, sd, true); err != nil {
+		t.Fatal(err)
+	}
+	x := tensor.Randn(tensor.NewGenerator(2), 4, 2)
+	if err := tensortest.Close(b.Forward(x), a.Forward(x), 0, 0); err != nil {
+		t.Fatal(err)
+	}
+	sd["0.weight"] = tensor.Zeros(4, 2)
+	err := nn.LoadStateDict(b, sd, true)
+	if err == nil || !strings.Contains(err.Error(), "0.weight") || !strings.Contains(err.Error(), "[4 2]") || !strings.Contains(err.Error(), "[3 2]") {
+		t.Fatalf("shape mismatch error %v", err)
+	}
+	delete(sd, "0.weight")
+	if err := nn.LoadStateDict(b, sd, true); err == nil || !strings.Contains(err.Error(), "missing") {
+		t.Fatalf("missing key error %v", err)
+	}
+}
+
+func TestLinearInitMatchesPyTorchBounds(t *testing.T) {
+	l := nn.Linear(100, 50, nn.WithGenerator(tensor.NewGenerator(3)))
+	bound := 1 / math.Sqrt(100)
+	w := l.Weight.Float64s()
+	lo, hi, mean, sq := 1.0, -1.0, 0.0, 0.0
+	for _, v := range w {
+		lo, hi = math.Min(lo, v), math.Max(hi, v)
+		mean += v / float64(len(w))
+		sq += v * v / float64(len(w))
+	}
+	if lo < -bound || hi > bound || hi < 0.9*bound || lo > -0.9*bound {
+		t.Fatalf("weights span [%v, %v], want U(-%v, %v)", lo, hi, bound, bound)
+	}
+	// U(-b, b) has variance b²/3.
+	if math.Abs(sq-bound*bound/3) > 0.1*bound*bound/3 || math.Abs(mean) > 0.05*bound {
+		t.Fatalf("weight variance %v, want %v", sq, bound*bound/3)
+	}
+	for _, v := range l.Bias.Float64s() {
+		if math.Abs(v) > bound {
+			t.Fatalf("bias %v outside ±%v", v, bound)
+		}
+	}
+	if a, b := nn.Linear(3, 2, nn.WithGenerator(tensor.NewGenerator(9))), nn.Linear(3, 2, nn.WithGenerator(tensor.NewGenerator(9))); tensortest.Close(a.Weight, b.Weight, 0, 0) != nil {
+		t.Fatal("same generator seed gave different weights")
+	}
+}
+
+func TestLossShapeMismatchIsClear(t *testing.T) {
+	defer func() {
+		if r := recover(); r == nil || !strings.Contains(r.(string), "[4 1] and target [4] differ") {
+			t.Fatalf("panic %v", r)
+		}
+	}()
+	nn.MSELoss()(tensor.Zeros(4, 1), tensor.Zeros(4))
+}
+
+func TestDropoutScalesKeptUnits(t *testing.T) {
+	d := nn.Dropout(0.25, nn.WithGenerator(tensor.NewGenerator(1)))
+	y := d.Forward(tensor.Ones(10000)).Float64s()
+	kept := 0
+	for _, v := range y {
+		if v != 0 {
+			kept++
+			if math.Abs(v-1/0.75) > 1e-6 {
+				t.Fatalf("kept unit scaled to %v, want %v", v, 1/0.75)
+			}
+		}
+	}
+	if frac := float64(kept) / 10000; math.Abs(frac-0.75) > 0.02 {
+		t.Fatalf("kept fraction %v, want 0.75", frac)
+	}
+}

@@ -1,0 +1,59 @@
+package tensor
+
+import "sync"
+
+// CopyFrom writes src's values (broadcast to t's shape, converted to t's dtype) into t's
+// storage, in place, without recording autograd history. Views of t see the change. It is
+// meant for parameter updates and loading weights; it panics on a tensor produced by a
+// recorded op while grad mode is on.
+func (t *Tensor) CopyFrom(src *Tensor) {
+	if t.node != nil && GradEnabled() {
+		panic("copy_from: a tensor produced by a recorded op cannot be modified in place")
+	}
+	sameDevice("copy_from", t, src)
+	l := src.expandLayout("copy_from", t.layout.Shape)
+	t.be().Copy(t.storage, t.layout, src.storage, l)
+	*t.version++
+}
+
+// Fill sets every element of t to v, in place, like tensor.fill_; see CopyFrom for the rules.
+func (t *Tensor) Fill(v float64) {
+	if t.node != nil && GradEnabled() {
+		panic("fill: a tensor produced by a recorded op cannot be modified in place")
+	}
+	t.be().Fill(t.storage, t.layout, v)
+	*t.version++
+}
+
+// HostSlice returns the storage's elements ([]float32, []float64, []int64 or []bool) without
+// copying when t is a contiguous CPU tensor that covers its whole storage, and nil otherwise.
+// Writes through the slice change t and its views; they are not recorded by autograd.
+func (t *Tensor) HostSlice() any {
+	if !t.IsContiguous() || t.layout.Offset != 0 || t.Numel() != t.storage.Len() {
+		return nil
+	}
+	return t.be().Host(t.storage)
+}
+
+// Version counts in-place writes to the tensor's storage.
+func (t *Tensor) Version() int { return *t.version }
+
+var (
+	defaultGenMu sync.Mutex
+	defaultGen   = NewGenerator(0)
+)
+
+// ManualSeed reseeds the default generator, like torch.manual_seed.
+func ManualSeed(seed uint64) {
+	defaultGenMu.Lock()
+	defer defaultGenMu.Unlock()
+	defaultGen = NewGenerator(seed)
+}
+
+// DefaultGenerator returns the process-wide generator that layers use for initialisation
+// when no generator is given. It starts from seed 0, so programs are reproducible by default.
+func DefaultGenerator() *Generator {
+	defaultGenMu.Lock()
+	defer defaultGenMu.Unlock()
+	return defaultGen
+}
