@@ -41,7 +41,9 @@ func NewTensorDataset(x, y *tensor.Tensor) (*TensorDataset, error) {
 func (d *TensorDataset) Len() int { return d.X.Size(0) }
 
 // Get returns row i of X and Y.
-func (d *TensorDataset) Get(i int) (*tensor.Tensor, *tensor.Tensor) { return d.X.Index(i), d.Y.Index(i) }
+func (d *TensorDataset) Get(i int) (*tensor.Tensor, *tensor.Tensor) {
+	return d.X.Index(i), d.Y.Index(i)
+}
 
 // Subset returns the samples at the given indices as a new TensorDataset.
 func (d *TensorDataset) Subset(idx []int) *TensorDataset {
