@@ -1,0 +1,446 @@
+// Package train runs the standard fit loop — forward, loss, zero grad, backward, step — over
+// a training loader for a number of epochs, with validation, metrics, learning-rate
+// schedules, early stopping, progress output, hooks and cancellation.
+//
+// Writing the five-step loop by hand stays just as easy; Fit is for the common case. Fit never
+// panics on a diverging run: a NaN or infinite loss stops it with an error naming the epoch
+// and step.
+package train
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"math"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/ember-ml/ember/data"
+	"github.com/ember-ml/ember/nn"
+	"github.com/ember-ml/ember/optim"
+	"github.com/ember-ml/ember/optim/lr"
+	"github.com/ember-ml/ember/tensor"
+)
+
+// Metric is a quantity averaged over the samples of an epoch, such as accuracy. Fn returns
+// the metric's sum over a batch (e.g. the number of correct predictions) and the batch's
+// sample count.
+type Metric struct {
+	Name string
+	// Higher says whether larger values are better (for early stopping on this metric).
+	Higher bool
+	Fn     func(output, target *tensor.Tensor) (sum float64, count int)
+}
+
+// BinaryAccuracy counts predictions whose output (a logit, shape [N] or [N, 1]) lies on the
+// target's side of threshold: use 0 for logits and 0.5 for probabilities.
+func BinaryAccuracy(threshold float64) Metric {
+	return Metric{Name: "accuracy", Higher: true, Fn: func(out, y *tensor.Tensor) (float64, int) {
+		o, t := out.Float64s(), y.Float64s()
+		n := 0
+		for i := range o {
+			if (o[i] > threshold) == (t[i] > 0.5) {
+				n++
+			}
+		}
+		return float64(n), len(o)
+	}}
+}
+
+// MulticlassAccuracy counts rows of output ([N, C] scores) whose argmax is the target class.
+func MulticlassAccuracy() Metric {
+	return Metric{Name: "accuracy", Higher: true, Fn: func(out, y *tensor.Tensor) (float64, int) {
+		pred := out.ArgmaxDim(1, false).Int64s()
+		t := y.Int64s()
+		n := 0
+		for i := range pred {
+			if pred[i] == t[i] {
+				n++
+			}
+		}
+		return float64(n), len(pred)
+	}}
+}
+
+// EarlyStopping stops training when the monitored quantity has not improved by more than
+// MinDelta for Patience epochs, like Keras' EarlyStopping callback.
+type EarlyStopping struct {
+	// Monitor is "val_loss" (default), "train_loss", or "val_"/"train_" plus a metric name.
+	Monitor  string
+	Patience int
+	MinDelta float64
+	// RestoreBest loads the weights of the best epoch when training ends.
+	RestoreBest bool
+}
+
+// Config describes a training run. Model, Loss, Optimizer, Train and Epochs are required.
+type Config struct {
+	Model     nn.Module
+	Loss      nn.Loss
+	Optimizer *optim.Optimizer
+	Train     *data.DataLoader
+	Val       *data.DataLoader // optional
+	Epochs    int
+
+	// Scheduler is stepped after every epoch; Plateau is stepped with the validation loss (or
+	// the training loss without validation).
+	Scheduler lr.Scheduler
+	Plateau   *lr.Plateau
+	// StepScheduler is stepped after every optimizer step (OneCycleLR).
+	StepScheduler lr.Scheduler
+
+	Metrics       []Metric
+	EarlyStopping *EarlyStopping
+	// ClipGradNorm, when positive, clips the gradient norm before each step.
+	ClipGradNorm float64
+
+	// Progress receives a progress bar when it is a terminal and one line per epoch
+	// otherwise; nil prints nothing.
+	Progress io.Writer
+	// OnStep runs after every optimizer step; OnEpoch after every epoch. A non-nil error
+	// stops training and is returned.
+	OnStep  func(Step) error
+	OnEpoch func(Epoch) error
+}
+
+// Step describes one optimizer step.
+type Step struct {
+	Epoch, Step int // 1-based
+	Loss        float64
+}
+
+// Epoch is one epoch's record in the history.
+type Epoch struct {
+	Epoch     int // 1-based
+	TrainLoss float64
+	ValLoss   float64 // NaN without validation
+	// Metrics holds "train_<name>" and "val_<name>" values.
+	Metrics  map[string]float64
+	LR       float64
+	Duration time.Duration
+}
+
+// Value returns a monitored quantity by name: train_loss, val_loss or a metric key.
+func (e Epoch) Value(name string) (float64, bool) {
+	switch name {
+	case "train_loss":
+		return e.TrainLoss, true
+	case "val_loss":
+		return e.ValLoss, !math.IsNaN(e.ValLoss)
+	}
+	v, ok := e.Metrics[name]
+	return v, ok
+}
+
+// History is the record of a run.
+type History struct {
+	Epochs []Epoch
+	// BestEpoch is the epoch early stopping judged best (0 without early stopping).
+	BestEpoch int
+	// StoppedEarly reports whether early stopping ended the run.
+	StoppedEarly bool
+}
+
+// ErrNonFinite is wrapped by the error Fit returns when the loss becomes NaN or infinite.
+var ErrNonFinite = errors.New("train: loss is not finite")
+
+func (c *Config) check() error {
+	switch {
+	case c.Model == nil:
+		return errors.New("train: no model")
+	case c.Loss == nil:
+		return errors.New("train: no loss")
+	case c.Optimizer == nil:
+		return errors.New("train: no optimizer")
+	case c.Train == nil:
+		return errors.New("train: no training loader")
+	case c.Epochs <= 0:
+		return fmt.Errorf("train: epochs must be positive, got %d", c.Epochs)
+	}
+	return nil
+}
+
+// Fit trains cfg.Model and returns the per-epoch history. It returns early, with the history
+// so far, when ctx is cancelled, a hook fails or the loss stops being finite.
+func Fit(ctx context.Context, cfg Config) (*History, error) {
+	if err := cfg.check(); err != nil {
+		return nil, err
+	}
+	h := &History{}
+	stop := newStopper(cfg)
+	out := newReporter(cfg.Progress, cfg.Epochs, cfg.Train.Len())
+	defer nn.Train(cfg.Model)
+	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
+		start := time.Now()
+		rec := Epoch{Epoch: epoch, ValLoss: math.NaN(), Metrics: map[string]float64{}, LR: cfg.Optimizer.Groups()[0].LR}
+		nn.Train(cfg.Model)
+		trainLoss, trainMetrics, err := trainEpoch(ctx, cfg, epoch, out)
+		if err != nil {
+			out.finish()
+			return h, err
+		}
+		rec.TrainLoss = trainLoss
+		for k, v := range trainMetrics {
+			rec.Metrics["train_"+k] = v
+		}
+		if cfg.Val != nil {
+			vl, vm := Evaluate(cfg.Model, cfg.Loss, cfg.Val, cfg.Metrics)
+			rec.ValLoss = vl
+			for k, v := range vm {
+				rec.Metrics["val_"+k] = v
+			}
+		}
+		rec.Duration = time.Since(start)
+		h.Epochs = append(h.Epochs, rec)
+		out.epoch(rec)
+		if cfg.Scheduler != nil {
+			cfg.Scheduler.Step()
+		}
+		if cfg.Plateau != nil {
+			m := rec.ValLoss
+			if math.IsNaN(m) {
+				m = rec.TrainLoss
+			}
+			cfg.Plateau.Step(m)
+		}
+		if cfg.OnEpoch != nil {
+			if err := cfg.OnEpoch(rec); err != nil {
+				out.finish()
+				return h, err
+			}
+		}
+		if stop != nil {
+			done, err := stop.update(rec)
+			if err != nil {
+				out.finish()
+				return h, err
+			}
+			h.BestEpoch = stop.bestEpoch
+			if done {
+				h.StoppedEarly = true
+				break
+			}
+		}
+	}
+	out.finish()
+	if stop != nil && stop.cfg.RestoreBest && stop.best != nil {
+		if err := nn.LoadStateDict(cfg.Model, stop.best, true); err != nil {
+			return h, err
+		}
+	}
+	return h, nil
+}
+
+func trainEpoch(ctx context.Context, cfg Config, epoch int, out *reporter) (float64, map[string]float64, error) {
+	total, n := 0.0, 0
+	sums := make([]float64, len(cfg.Metrics))
+	counts := make([]int, len(cfg.Metrics))
+	step := 0
+	for batch := range cfg.Train.All() {
+		if err := ctx.Err(); err != nil {
+			return 0, nil, err
+		}
+		step++
+		yPred := cfg.Model.Forward(batch.X)
+		loss := cfg.Loss(yPred, batch.Y)
+		cfg.Optimizer.ZeroGrad()
+		loss.Backward()
+		l := loss.Item()
+		if math.IsNaN(l) || math.IsInf(l, 0) {
+			return 0, nil, fmt.Errorf("%w: %v at epoch %d, step %d", ErrNonFinite, l, epoch, step)
+		}
+		if cfg.ClipGradNorm > 0 {
+			optim.ClipGradNorm(nn.Parameters(cfg.Model), cfg.ClipGradNorm, 2)
+		}
+		cfg.Optimizer.Step()
+		if cfg.StepScheduler != nil {
+			cfg.StepScheduler.Step()
+		}
+		bs := batch.X.Size(0)
+		total += l * float64(bs)
+		n += bs
+		if len(cfg.Metrics) > 0 {
+			detached := yPred.Detach()
+			for i, m := range cfg.Metrics {
+				s, c := m.Fn(detached, batch.Y)
+				sums[i] += s
+				counts[i] += c
+			}
+		}
+		out.step(l)
+		if cfg.OnStep != nil {
+			if err := cfg.OnStep(Step{Epoch: epoch, Step: step, Loss: l}); err != nil {
+				return 0, nil, err
+			}
+		}
+	}
+	ms := map[string]float64{}
+	for i, m := range cfg.Metrics {
+		if counts[i] > 0 {
+			ms[m.Name] = sums[i] / float64(counts[i])
+		}
+	}
+	return total / float64(max(n, 1)), ms, nil
+}
+
+// Evaluate returns the mean loss and metrics of model over a loader, in evaluation mode and
+// without recording gradients; it restores nothing, so call nn.Train afterwards if needed.
+func Evaluate(model nn.Module, loss nn.Loss, loader *data.DataLoader, metrics []Metric) (float64, map[string]float64) {
+	nn.Eval(model)
+	total, n := 0.0, 0
+	sums := make([]float64, len(metrics))
+	counts := make([]int, len(metrics))
+	tensor.NoGrad(func() {
+		for batch := range loader.All() {
+			out := model.Forward(batch.X)
+			bs := batch.X.Size(0)
+			total += loss(out, batch.Y).Item() * float64(bs)
+			n += bs
+			for i, m := range metrics {
+				s, c := m.Fn(out, batch.Y)
+				sums[i] += s
+				counts[i] += c
+			}
+		}
+	})
+	ms := map[string]float64{}
+	for i, m := range metrics {
+		if counts[i] > 0 {
+			ms[m.Name] = sums[i] / float64(counts[i])
+		}
+	}
+	return total / float64(max(n, 1)), ms
+}
+
+// stopper implements early stopping.
+type stopper struct {
+	cfg       EarlyStopping
+	model     nn.Module
+	higher    bool
+	bestValue float64
+	bestEpoch int
+	wait      int
+	best      map[string]*tensor.Tensor
+}
+
+func newStopper(cfg Config) *stopper {
+	if cfg.EarlyStopping == nil {
+		return nil
+	}
+	es := *cfg.EarlyStopping
+	if es.Monitor == "" {
+		es.Monitor = "val_loss"
+		if cfg.Val == nil {
+			es.Monitor = "train_loss"
+		}
+	}
+	s := &stopper{cfg: es, model: cfg.Model}
+	for _, m := range cfg.Metrics {
+		if strings.HasSuffix(es.Monitor, "_"+m.Name) {
+			s.higher = m.Higher
+		}
+	}
+	s.bestValue = math.Inf(1)
+	if s.higher {
+		s.bestValue = math.Inf(-1)
+	}
+	return s
+}
+
+func (s *stopper) update(rec Epoch) (stop bool, err error) {
+	v, ok := rec.Value(s.cfg.Monitor)
+	if !ok {
+		return false, fmt.Errorf("train: early stopping monitors %q, which this run does not record (have train_loss, val_loss and metric keys)", s.cfg.Monitor)
+	}
+	improved := v < s.bestValue-s.cfg.MinDelta
+	if s.higher {
+		improved = v > s.bestValue+s.cfg.MinDelta
+	}
+	if improved {
+		s.bestValue, s.bestEpoch, s.wait = v, rec.Epoch, 0
+		if s.cfg.RestoreBest {
+			s.best = map[string]*tensor.Tensor{}
+			for _, e := range nn.StateDict(s.model) {
+				s.best[e.Name] = e.Tensor.Detach().Clone()
+			}
+		}
+		return false, nil
+	}
+	s.wait++
+	return s.wait >= s.cfg.Patience, nil
+}
+
+// reporter prints progress: a bar on terminals, a line per epoch elsewhere.
+type reporter struct {
+	w      io.Writer
+	bar    *progressbar.ProgressBar
+	epochs int
+	steps  int
+}
+
+func newReporter(w io.Writer, epochs, steps int) *reporter {
+	r := &reporter{w: w, epochs: epochs, steps: steps}
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		r.bar = progressbar.NewOptions(epochs*steps,
+			progressbar.OptionSetWriter(w),
+			progressbar.OptionSetDescription("training"),
+			progressbar.OptionShowCount(),
+			progressbar.OptionSetWidth(30),
+			progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionClearOnFinish(),
+		)
+	}
+	return r
+}
+
+func (r *reporter) step(loss float64) {
+	if r.bar != nil {
+		r.bar.Describe(fmt.Sprintf("loss %.4f", loss))
+		_ = r.bar.Add(1)
+	}
+}
+
+// FormatEpoch formats an epoch record as one line.
+func FormatEpoch(e Epoch, epochs int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "epoch %*d/%d  train_loss %.4f", len(fmt.Sprint(epochs)), e.Epoch, epochs, e.TrainLoss)
+	if v, ok := e.Metrics["train_accuracy"]; ok {
+		fmt.Fprintf(&b, "  train_acc %.4f", v)
+	}
+	if !math.IsNaN(e.ValLoss) {
+		fmt.Fprintf(&b, "  val_loss %.4f", e.ValLoss)
+	}
+	if v, ok := e.Metrics["val_accuracy"]; ok {
+		fmt.Fprintf(&b, "  val_acc %.4f", v)
+	}
+	for _, k := range slices.Sorted(maps.Keys(e.Metrics)) {
+		if !strings.HasSuffix(k, "_accuracy") {
+			fmt.Fprintf(&b, "  %s %.4f", k, e.Metrics[k])
+		}
+	}
+	fmt.Fprintf(&b, "  lr %.3g  (%s)", e.LR, e.Duration.Round(time.Millisecond))
+	return b.String()
+}
+
+func (r *reporter) epoch(e Epoch) {
+	if r.w == nil {
+		return
+	}
+	if r.bar != nil {
+		r.bar.Clear()
+	}
+	fmt.Fprintln(r.w, FormatEpoch(e, r.epochs))
+}
+
+func (r *reporter) finish() {
+	if r.bar != nil {
+		_ = r.bar.Finish()
+	}
+}
