@@ -19,7 +19,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
 	"github.com/ember-ml/ember/data"
@@ -377,34 +376,35 @@ func (s *stopper) update(rec Epoch) (stop bool, err error) {
 	return s.wait >= s.cfg.Patience, nil
 }
 
-// reporter prints progress: a bar on terminals, a line per epoch elsewhere.
+// reporter prints progress: a bar redrawn in place on terminals, a line per epoch elsewhere.
+// (A bar library would pull net/http into the core, so this small one is written here.)
 type reporter struct {
-	w      io.Writer
-	bar    *progressbar.ProgressBar
-	epochs int
-	steps  int
+	w        io.Writer
+	terminal bool
+	epochs   int
+	steps    int
+	done     int
+	last     time.Time
 }
 
 func newReporter(w io.Writer, epochs, steps int) *reporter {
 	r := &reporter{w: w, epochs: epochs, steps: steps}
 	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		r.bar = progressbar.NewOptions(epochs*steps,
-			progressbar.OptionSetWriter(w),
-			progressbar.OptionSetDescription("training"),
-			progressbar.OptionShowCount(),
-			progressbar.OptionSetWidth(30),
-			progressbar.OptionThrottle(100*time.Millisecond),
-			progressbar.OptionClearOnFinish(),
-		)
+		r.terminal = true
 	}
 	return r
 }
 
 func (r *reporter) step(loss float64) {
-	if r.bar != nil {
-		r.bar.Describe(fmt.Sprintf("loss %.4f", loss))
-		_ = r.bar.Add(1)
+	r.done++
+	if !r.terminal || time.Since(r.last) < 100*time.Millisecond {
+		return
 	}
+	r.last = time.Now()
+	total := r.epochs * r.steps
+	const width = 30
+	filled := width * r.done / max(total, 1)
+	fmt.Fprintf(r.w, "\r[%s%s] %d/%d steps  loss %.4f ", strings.Repeat("=", filled), strings.Repeat(" ", width-filled), r.done, total, loss)
 }
 
 // FormatEpoch formats an epoch record as one line.
@@ -433,14 +433,14 @@ func (r *reporter) epoch(e Epoch) {
 	if r.w == nil {
 		return
 	}
-	if r.bar != nil {
-		r.bar.Clear()
+	if r.terminal {
+		fmt.Fprint(r.w, "\r\033[K") // clear the bar
 	}
 	fmt.Fprintln(r.w, FormatEpoch(e, r.epochs))
 }
 
 func (r *reporter) finish() {
-	if r.bar != nil {
-		_ = r.bar.Finish()
+	if r.terminal {
+		fmt.Fprint(r.w, "\r\033[K")
 	}
 }

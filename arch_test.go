@@ -1,0 +1,42 @@
+package ember_test
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// core lists the packages that must stay free of the command line, HTTP and cgo.
+var core = []string{"tensor", "backend", "backend/cpu", "nn", "optim", "optim/lr", "data", "data/synth", "metrics", "train"}
+
+func TestCoreImportsStayClean(t *testing.T) {
+	for _, pkg := range core {
+		out, err := exec.Command("go", "list", "-deps", "./"+pkg).Output()
+		if err != nil {
+			t.Fatalf("go list %s: %v", pkg, err)
+		}
+		for _, dep := range strings.Fields(string(out)) {
+			switch {
+			case dep == "net/http", dep == "runtime/cgo", dep == "C",
+				strings.Contains(dep, "/internal/cli"), strings.Contains(dep, "/playground"),
+				dep == "flag" && pkg != "train":
+				t.Errorf("core package %s depends on %s", pkg, dep)
+			}
+		}
+	}
+}
+
+func TestCoreBuildsForWasm(t *testing.T) {
+	if testing.Short() {
+		t.Skip("cross-compiles")
+	}
+	args := []string{"build"}
+	for _, pkg := range core {
+		args = append(args, "./"+pkg)
+	}
+	cmd := exec.Command("go", args...)
+	cmd.Env = append(cmd.Environ(), "GOOS=js", "GOARCH=wasm", "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("GOOS=js GOARCH=wasm go build: %v\n%s", err, out)
+	}
+}
