@@ -4,20 +4,27 @@ import (
 	"github.com/ember-ml/ember/backend"
 )
 
-// MatMul computes dst[b,i,j] = Σₖ a[b,i,k]·b[b,k,j] with strided operands.
-// Float32 products accumulate in float32, like a BLAS sgemm.
+// MatMul computes dst[b,i,j] = Σₖ a[b,i,k]·b[b,k,j] with strided operands: float32 through the
+// packed, vectorised sgemm; other dtypes through the reference loop matmulRef.
 func (Backend) MatMul(dst backend.Storage, a backend.Storage, aL backend.Layout, b backend.Storage, bL backend.Layout) {
 	switch x := a.(type) {
 	case *Storage[float32]:
-		matmul(data[float32](dst), x.Data, aL, data[float32](b), bL)
+		c := data[float32](dst)
+		M, N := aL.Shape[1], bL.Shape[2]
+		for p := range aL.Shape[0] {
+			av := matView{x.Data, aL.Offset + p*aL.Strides[0], aL.Strides[1], aL.Strides[2]}
+			bv := matView{data[float32](b), bL.Offset + p*bL.Strides[0], bL.Strides[1], bL.Strides[2]}
+			sgemm(M, N, aL.Shape[2], av, bv, c, p*M*N, N, false)
+		}
 	case *Storage[float64]:
-		matmul(data[float64](dst), x.Data, aL, data[float64](b), bL)
+		matmulRef(data[float64](dst), x.Data, aL, data[float64](b), bL)
 	case *Storage[int64]:
-		matmul(data[int64](dst), x.Data, aL, data[int64](b), bL)
+		matmulRef(data[int64](dst), x.Data, aL, data[int64](b), bL)
 	}
 }
 
-func matmul[T number](c []T, a []T, aL backend.Layout, b []T, bL backend.Layout) {
+// matmulRef is the reference product: the plain triple loop that fast kernels must match.
+func matmulRef[T number](c []T, a []T, aL backend.Layout, b []T, bL backend.Layout) {
 	B, M, K, N := aL.Shape[0], aL.Shape[1], aL.Shape[2], bL.Shape[2]
 	as0, as1, as2 := aL.Strides[0], aL.Strides[1], aL.Strides[2]
 	bs0, bs1, bs2 := bL.Strides[0], bL.Strides[1], bL.Strides[2]

@@ -1,0 +1,228 @@
+package cpu
+
+import (
+	"os"
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// The fast float32 matrix product: C = A·B with A and B read through arbitrary strides
+// (so transposed operands cost nothing), packed into cache-sized panels and multiplied by a
+// register-blocked micro-kernel — AVX-512 or AVX2+FMA assembly on amd64, chosen at run time
+// from the CPU's features, and a pure-Go kernel elsewhere. Large products run on several
+// goroutines. The reference loop in matmul.go is its specification; tests compare the two.
+
+// kernelArch is a micro-kernel computing C[mr×nr] += Apanel·Bpanel over kc.
+type kernelArch struct {
+	name   string
+	mr, nr int
+	kernel func(kc int, a, b, c []float32, ldc int)
+}
+
+// forceAVX2 selects the AVX2 kernel even on AVX-512 machines (set EMBER_GEMM=avx2, for tests
+// and benchmarks of both kernels).
+var forceAVX2 = os.Getenv("EMBER_GEMM") == "avx2"
+
+var sgemmArch = kernelArch{name: "go", mr: 4, nr: 8, kernel: sgemmKernelGo}
+
+// KernelName reports which float32 GEMM micro-kernel runs: "avx512", "avx2" or "go".
+func KernelName() string { return sgemmArch.name }
+
+// sgemmKernelGo is the portable micro-kernel: C[4×8] += A·B.
+func sgemmKernelGo(kc int, a, b, c []float32, ldc int) {
+	var acc [4][8]float32
+	for p := range kc {
+		ap := a[p*4 : p*4+4]
+		bp := b[p*8 : p*8+8]
+		for i := range 4 {
+			ai := ap[i]
+			row := &acc[i]
+			for j := range 8 {
+				row[j] += ai * bp[j]
+			}
+		}
+	}
+	for i := range 4 {
+		row := c[i*ldc : i*ldc+8]
+		for j := range 8 {
+			row[j] += acc[i][j]
+		}
+	}
+}
+
+// threads is the number of goroutines large kernels may use (0: GOMAXPROCS).
+var threads atomic.Int32
+
+// SetThreads sets how many goroutines the CPU kernels use; n ≤ 0 means GOMAXPROCS.
+func SetThreads(n int) { threads.Store(int32(max(n, 0))) }
+
+// Threads returns the number of goroutines the CPU kernels use.
+func Threads() int {
+	if n := int(threads.Load()); n > 0 {
+		return n
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+// Block sizes: a kc×nr panel of B stays in L1, an mc×kc block of A in L2, a kc×nc block of B
+// in L3.
+const (
+	gemmKC = 256
+	gemmMC = 144
+	gemmNC = 3072
+)
+
+// matView is a strided matrix: element (i, j) is data[off + i*rs + j*cs].
+type matView struct {
+	data   []float32
+	off    int
+	rs, cs int
+}
+
+var packPool = sync.Pool{New: func() any { return new([]float32) }}
+
+func getBuf(n int) *[]float32 {
+	p := packPool.Get().(*[]float32)
+	if cap(*p) < n {
+		*p = make([]float32, n)
+	}
+	*p = (*p)[:n]
+	return p
+}
+
+// packA copies rows [0, mb) and columns [0, kb) of a (already offset) into panels of mr rows:
+// for each k, mr consecutive values; rows past mb are zero.
+func packA(dst []float32, a matView, mb, kb, mr int) {
+	pos := 0
+	for i0 := 0; i0 < mb; i0 += mr {
+		rows := min(mr, mb-i0)
+		for p := range kb {
+			base := a.off + i0*a.rs + p*a.cs
+			for i := range rows {
+				dst[pos+i] = a.data[base+i*a.rs]
+			}
+			for i := rows; i < mr; i++ {
+				dst[pos+i] = 0
+			}
+			pos += mr
+		}
+	}
+}
+
+// packB copies rows [0, kb) and columns [0, nb) of b into panels of nr columns: for each k, nr
+// consecutive values; columns past nb are zero.
+func packB(dst []float32, b matView, kb, nb, nr int) {
+	pos := 0
+	for j0 := 0; j0 < nb; j0 += nr {
+		cols := min(nr, nb-j0)
+		for p := range kb {
+			base := b.off + p*b.rs + j0*b.cs
+			if b.cs == 1 {
+				copy(dst[pos:pos+cols], b.data[base:base+cols])
+			} else {
+				for j := range cols {
+					dst[pos+j] = b.data[base+j*b.cs]
+				}
+			}
+			for j := cols; j < nr; j++ {
+				dst[pos+j] = 0
+			}
+			pos += nr
+		}
+	}
+}
+
+// sgemm computes C = A·B (or C += A·B when accumulate) for an m×k A and a k×n B; C is
+// row-major at c[coff:] with row stride ldc.
+func sgemm(m, n, k int, a, b matView, c []float32, coff, ldc int, accumulate bool) {
+	if !accumulate {
+		for i := range m {
+			clear(c[coff+i*ldc : coff+i*ldc+n])
+		}
+	}
+	if m == 0 || n == 0 || k == 0 {
+		return
+	}
+	arch := sgemmArch
+	mr, nr := arch.mr, arch.nr
+	nthreads := Threads()
+	if 2*m*n*k < 1<<21 {
+		nthreads = 1 // too small to pay for goroutines
+	}
+	bp := getBuf(min(gemmKC, k) * roundUp(min(gemmNC, n), nr))
+	defer packPool.Put(bp)
+	for jc := 0; jc < n; jc += gemmNC {
+		nb := min(gemmNC, n-jc)
+		for pc := 0; pc < k; pc += gemmKC {
+			kb := min(gemmKC, k-pc)
+			bv := b
+			bv.off += pc*b.rs + jc*b.cs
+			packB(*bp, bv, kb, nb, nr)
+			blocks := (m + gemmMC - 1) / gemmMC
+			// Work items: row blocks of A, each split into column ranges of B when there are
+			// fewer row blocks than threads.
+			splits := 1
+			if nthreads > blocks {
+				splits = min((nthreads+blocks-1)/blocks, (nb+nr-1)/nr)
+			}
+			span := roundUp((nb+splits-1)/splits, nr)
+			items := blocks * splits
+			work := func(first, step int) {
+				ap := getBuf(gemmMC * kb)
+				defer packPool.Put(ap)
+				var tmp [12 * 32]float32
+				packed := -1
+				for item := first; item < items; item += step {
+					blk, part := item/splits, item%splits
+					ic := blk * gemmMC
+					mb := min(gemmMC, m-ic)
+					if packed != blk {
+						av := a
+						av.off += ic*a.rs + pc*a.cs
+						packA(*ap, av, mb, kb, mr)
+						packed = blk
+					}
+					for jr := part * span; jr < min(nb, (part+1)*span); jr += nr {
+						bpanel := (*bp)[jr*kb:]
+						cols := min(nr, nb-jr)
+						for ir := 0; ir < mb; ir += mr {
+							apanel := (*ap)[ir*kb:]
+							rows := min(mr, mb-ir)
+							cpos := coff + (ic+ir)*ldc + jc + jr
+							if rows == mr && cols == nr {
+								arch.kernel(kb, apanel, bpanel, c[cpos:], ldc)
+								continue
+							}
+							t := tmp[:mr*nr]
+							clear(t)
+							arch.kernel(kb, apanel, bpanel, t, nr)
+							for i := range rows {
+								row := c[cpos+i*ldc : cpos+i*ldc+cols]
+								for j := range row {
+									row[j] += t[i*nr+j]
+								}
+							}
+						}
+					}
+				}
+			}
+			workers := min(nthreads, items)
+			if workers <= 1 {
+				work(0, 1)
+				continue
+			}
+			var wg sync.WaitGroup
+			for t := range workers {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					work(t, workers)
+				}()
+			}
+			wg.Wait()
+		}
+	}
+}
+
+func roundUp(x, m int) int { return (x + m - 1) / m * m }

@@ -1,0 +1,106 @@
+package cpu
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/ember-ml/ember/backend"
+)
+
+func randSlice(r *rand.Rand, n int) []float32 {
+	s := make([]float32, n)
+	for i := range s {
+		s[i] = float32(r.NormFloat64())
+	}
+	return s
+}
+
+// TestSgemmMatchesReference compares the fast kernel with the reference loop over odd sizes,
+// transposed operands, offsets and batches, for every micro-kernel this CPU runs.
+func TestSgemmMatchesReference(t *testing.T) {
+	archs := []kernelArch{{name: "go", mr: 4, nr: 8, kernel: sgemmKernelGo}}
+	if sgemmArch.name != "go" {
+		archs = append(archs, sgemmArch)
+	}
+	archs = append(archs, extraArchs()...)
+	saved := sgemmArch
+	defer func() { sgemmArch = saved }()
+	r := rand.New(rand.NewPCG(1, 2))
+	sizes := []int{1, 2, 7, 13, 33, 64, 100, 257}
+	for _, arch := range archs {
+		sgemmArch = arch
+		for _, m := range sizes {
+			for _, n := range sizes {
+				for _, k := range []int{1, 7, 33, 300} {
+					if m*n*k > 3_000_000 {
+						continue
+					}
+					for _, ta := range []bool{false, true} {
+						for _, tb := range []bool{false, true} {
+							checkProduct(t, r, arch.name, m, n, k, ta, tb)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func checkProduct(t *testing.T, r *rand.Rand, name string, m, n, k int, ta, tb bool) {
+	t.Helper()
+	const off = 3
+	a := randSlice(r, off+m*k)
+	b := randSlice(r, off+k*n)
+	aL := backend.Layout{Shape: []int{1, m, k}, Strides: []int{0, k, 1}, Offset: off}
+	if ta { // a stored as k×m
+		aL.Strides = []int{0, 1, m}
+	}
+	bL := backend.Layout{Shape: []int{1, k, n}, Strides: []int{0, n, 1}, Offset: off}
+	if tb {
+		bL.Strides = []int{0, 1, k}
+	}
+	want := make([]float32, m*n)
+	matmulRef(want, a, aL, b, bL)
+	got := make([]float32, m*n)
+	Backend{}.MatMul(&Storage[float32]{got}, &Storage[float32]{a}, aL, &Storage[float32]{b}, bL)
+	for i := range got {
+		tol := 1e-5 * float64(k) * (1 + math.Abs(float64(want[i])))
+		if math.Abs(float64(got[i]-want[i])) > tol {
+			t.Fatalf("%s %dx%dx%d ta=%v tb=%v: element %d = %v, reference %v", name, m, n, k, ta, tb, i, got[i], want[i])
+		}
+	}
+}
+
+func TestSgemmThreadsAgree(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	m, n, k := 300, 200, 150
+	a, b := randSlice(r, m*k), randSlice(r, k*n)
+	run := func(th int) []float32 {
+		SetThreads(th)
+		defer SetThreads(0)
+		c := make([]float32, m*n)
+		sgemm(m, n, k, matView{a, 0, k, 1}, matView{b, 0, n, 1}, c, 0, n, false)
+		return c
+	}
+	one, four := run(1), run(4)
+	for i := range one {
+		if one[i] != four[i] {
+			t.Fatalf("1 and 4 threads differ at %d: %v vs %v", i, one[i], four[i])
+		}
+	}
+}
+
+func BenchmarkSgemm(b *testing.B) {
+	for _, n := range []int{64, 256, 1024} {
+		r := rand.New(rand.NewPCG(1, 1))
+		x, y, c := randSlice(r, n*n), randSlice(r, n*n), make([]float32, n*n)
+		b.Run(fmt.Sprintf("%s/n=%d", KernelName(), n), func(b *testing.B) {
+			for b.Loop() {
+				sgemm(n, n, n, matView{x, 0, n, 1}, matView{y, 0, n, 1}, c, 0, n, false)
+			}
+			b.ReportMetric(2*float64(n)*float64(n)*float64(n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}
