@@ -138,6 +138,7 @@ const (
 	Erf                      // the error function (float)
 	Not                      // logical not (bool)
 	Floor                    // ⌊x⌋ (float)
+	Identity                 // x (for BiasAct without an activation)
 )
 
 // UnaryParams carries the scalar parameters of a unary op (slope, alpha, beta, bounds).
@@ -163,10 +164,13 @@ const (
 	Ge
 	And // bool
 	Or  // bool
+	// ReLUGrad passes a where b > 0 and gives 0 elsewhere: the gradient of ReLU from its
+	// output b (float).
+	ReLUGrad
 )
 
 // IsComparison reports whether op produces a Bool result.
-func (op BinaryOp) IsComparison() bool { return op >= Eq }
+func (op BinaryOp) IsComparison() bool { return op >= Eq && op <= Ge || op == And || op == Or }
 
 // ReduceOp names a reduction.
 type ReduceOp uint8
@@ -222,6 +226,10 @@ type Backend interface {
 	ScatterAdd(dst Storage, dstL Layout, index Storage, indexL Layout, src Storage, srcL Layout, dim int)
 	// Cumsum writes the cumulative sum of src along dim contiguously into dst.
 	Cumsum(dst Storage, src Storage, srcL Layout, dim int)
+	// BiasAct updates the contiguous rows×cols float matrix y in place to
+	// act(y + bias), with bias (cols elements, contiguous) optional (nil) and act one of
+	// Identity, ReLU, Tanh, Sigmoid: the epilogue of a fused Linear layer.
+	BiasAct(y Storage, rows, cols int, bias Storage, act UnaryOp)
 }
 
 var (

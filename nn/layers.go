@@ -32,16 +32,14 @@ func Linear(in, out int, opts ...Option) *LinearLayer {
 	return l
 }
 
-// Forward applies the layer to x of shape [..., in].
-func (l *LinearLayer) Forward(x *tensor.Tensor) *tensor.Tensor {
+// Forward applies the layer to x of shape [..., in] (one fused op; see tensor.Linear).
+func (l *LinearLayer) Forward(x *tensor.Tensor) *tensor.Tensor { return l.forwardAct(x, tensor.ActNone) }
+
+func (l *LinearLayer) forwardAct(x *tensor.Tensor, act string) *tensor.Tensor {
 	if x.Dim() == 0 || x.Size(-1) != l.in {
 		panic(fmt.Sprintf("linear: input of shape %v does not end in in_features=%d", x.Shape(), l.in))
 	}
-	y := x.MatMul(l.Weight.T())
-	if l.Bias != nil {
-		y = y.Add(l.Bias)
-	}
-	return y
+	return tensor.Linear(x, l.Weight, l.Bias, act)
 }
 
 // Describe returns PyTorch's name and extra_repr.
@@ -61,6 +59,7 @@ type Activation struct {
 	name  string
 	extra string
 	fn    func(*tensor.Tensor) *tensor.Tensor
+	fused string // the tensor.Linear activation equal to this one, if any
 }
 
 // Forward applies the activation.
@@ -70,7 +69,7 @@ func (a *Activation) Forward(x *tensor.Tensor) *tensor.Tensor { return a.fn(x) }
 func (a *Activation) Describe() (string, string) { return a.name, a.extra }
 
 // ReLU returns max(x, 0) as a layer.
-func ReLU() *Activation { return &Activation{name: "ReLU", fn: (*tensor.Tensor).ReLU} }
+func ReLU() *Activation { return &Activation{name: "ReLU", fn: (*tensor.Tensor).ReLU, fused: tensor.ActReLU} }
 
 // LeakyReLU returns x for x > 0 and slope·x elsewhere (PyTorch's default slope is 0.01).
 func LeakyReLU(slope float64) *Activation {
@@ -83,10 +82,12 @@ func ELU(alpha float64) *Activation {
 }
 
 // Tanh returns tanh as a layer.
-func Tanh() *Activation { return &Activation{name: "Tanh", fn: (*tensor.Tensor).Tanh} }
+func Tanh() *Activation { return &Activation{name: "Tanh", fn: (*tensor.Tensor).Tanh, fused: tensor.ActTanh} }
 
 // Sigmoid returns the logistic function as a layer.
-func Sigmoid() *Activation { return &Activation{name: "Sigmoid", fn: (*tensor.Tensor).Sigmoid} }
+func Sigmoid() *Activation {
+	return &Activation{name: "Sigmoid", fn: (*tensor.Tensor).Sigmoid, fused: tensor.ActSigmoid}
+}
 
 // GELU returns the exact GELU as a layer; GELUTanh the tanh approximation.
 func GELU() *Activation {
@@ -218,10 +219,18 @@ type SequentialContainer struct {
 // Sequential chains modules; state-dict names are "0.weight", "1.bias", ….
 func Sequential(layers ...Module) *SequentialContainer { return &SequentialContainer{Layers: layers} }
 
-// Forward feeds x through every layer.
+// Forward feeds x through every layer. A Linear layer followed by ReLU, Tanh or Sigmoid runs
+// as one fused op, which computes the same numbers with less overhead.
 func (s *SequentialContainer) Forward(x *tensor.Tensor) *tensor.Tensor {
-	for _, l := range s.Layers {
-		x = l.Forward(x)
+	for i := 0; i < len(s.Layers); i++ {
+		if lin, ok := s.Layers[i].(*LinearLayer); ok && i+1 < len(s.Layers) {
+			if act, ok := s.Layers[i+1].(*Activation); ok && act.fused != "" {
+				x = lin.forwardAct(x, act.fused)
+				i++
+				continue
+			}
+		}
+		x = s.Layers[i].Forward(x)
 	}
 	return x
 }

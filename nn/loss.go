@@ -178,6 +178,11 @@ func BCEWithLogitsLoss(opts ...LossOption) Loss {
 	return func(input, target *tensor.Tensor) *tensor.Tensor {
 		sameShapes("binary_cross_entropy_with_logits", input, target)
 		y := floatTarget(input, target)
+		if o.weight == nil && o.posWeight == nil && o.reduction != "none" {
+			if l := fusedBCEWithLogits(input, y, o.reduction == "sum"); l != nil {
+				return l
+			}
+		}
 		m := input.Neg().Clamp(0, math.Inf(1))
 		soft := m.Neg().Exp().Add(input.Neg().Sub(m).Exp()).Log().Add(m) // softplus(−x)
 		if o.posWeight != nil {
@@ -379,4 +384,52 @@ func LossByName(name string) (Loss, error) {
 		return NLLLoss(), nil
 	}
 	return nil, fmt.Errorf("unknown loss %q (want mse, l1, smooth_l1, huber, bce, bce_with_logits, cross_entropy or nll)", name)
+}
+
+// fusedBCEWithLogits computes the mean (or sum) BCE-with-logits loss in one pass over CPU
+// memory, with the gradient (sigmoid(x) − y)·scale, or returns nil when the operands are not
+// contiguous host tensors.
+func fusedBCEWithLogits(input, y *tensor.Tensor, sum bool) *tensor.Tensor {
+	switch x := input.Contiguous().HostSlice().(type) {
+	case []float32:
+		t, ok := y.Contiguous().HostSlice().([]float32)
+		if ok {
+			return bceLogits(input, y, x, t, sum)
+		}
+	case []float64:
+		t, ok := y.Contiguous().HostSlice().([]float64)
+		if ok {
+			return bceLogits(input, y, x, t, sum)
+		}
+	}
+	return nil
+}
+
+func bceLogits[T float32 | float64](input, y *tensor.Tensor, x, t []T, sum bool) *tensor.Tensor {
+	total := 0.0
+	for i, v := range x {
+		xv, tv := float64(v), float64(t[i])
+		total += (1-tv)*xv + math.Max(-xv, 0) + math.Log1p(math.Exp(-math.Abs(xv)))
+	}
+	scale := 1.0
+	if !sum {
+		scale = 1 / float64(len(x))
+	}
+	out := tensor.ScalarOf(input.DType(), total*scale)
+	return tensor.Attach("BinaryCrossEntropyWithLogitsBackward0", out, []*tensor.Tensor{input}, func(g *tensor.Tensor) []*tensor.Tensor {
+		k := g.Item() * scale
+		grad := make([]T, len(x))
+		for i, v := range x {
+			xv := float64(v)
+			var s float64
+			if xv >= 0 {
+				s = 1 / (1 + math.Exp(-xv))
+			} else {
+				e := math.Exp(xv)
+				s = e / (1 + e)
+			}
+			grad[i] = T(k * (s - float64(t[i])))
+		}
+		return []*tensor.Tensor{tensor.FromSlice(grad, len(grad)).Reshape(input.Shape()...)}
+	})
 }

@@ -49,8 +49,10 @@ func sameDevice(op string, a, b *Tensor) {
 func binaryKernel(name string, op backend.BinaryOp, a, b *Tensor, dt DType) *Tensor {
 	sameDevice(name, a, b)
 	shape := mustBroadcast(name, a.layout.Shape, b.layout.Shape)
-	var ac, bc *Tensor
-	NoGrad(func() { ac, bc = a.To(dt), b.To(dt) })
+	ac, bc := a, b
+	if a.DType() != dt || b.DType() != dt {
+		NoGrad(func() { ac, bc = a.To(dt), b.To(dt) })
+	}
 	outDT := dt
 	if op.IsComparison() {
 		outDT = Bool

@@ -127,6 +127,12 @@ var gradChecks = map[string][]gradCheck{
 		{func(x []*T) *T { return x[0].Pad([]int{1, 2, 0, 1}, 0.5) }, []*T{rnd(74, 2, 3)}},
 		{func(x []*T) *T { return x[0].Pad([]int{-1, 1}, 0) }, []*T{rnd(75, 2, 3)}},
 	},
+	"LinearBackward0": {
+		{func(x []*T) *T { return tensor.Linear(x[0], x[1], x[2], tensor.ActNone) }, []*T{rnd(90, 5, 3), rnd(91, 4, 3), rnd(92, 4)}},
+		{func(x []*T) *T { return tensor.Linear(x[0], x[1], x[2], tensor.ActReLU) }, []*T{awayFromZero(93, 2, 3, 3), awayFromZero(94, 4, 3).MulScalar(0.1), awayFromZero(95, 4)}},
+		{func(x []*T) *T { return tensor.Linear(x[0], x[1], nil, tensor.ActTanh) }, []*T{rnd(96, 5, 3), rnd(97, 4, 3)}},
+		{func(x []*T) *T { return tensor.Linear(x[0].T(), x[1], x[2], tensor.ActSigmoid) }, []*T{rnd(98, 3, 5), rnd(99, 4, 3), rnd(100, 4)}},
+	},
 	"CumsumBackward0":    {{func(x []*T) *T { return x[0].Cumsum(1) }, []*T{rnd(76, 3, 4)}}},
 	"ViewBackward0":      {{func(x []*T) *T { return x[0].View(4, 3).Exp() }, []*T{rnd(77, 3, 4)}}},
 	"TransposeBackward0": {{func(x []*T) *T { return x[0].Transpose(0, 2).Exp() }, []*T{rnd(78, 2, 3, 4)}}},

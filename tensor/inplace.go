@@ -13,7 +13,6 @@ func (t *Tensor) CopyFrom(src *Tensor) {
 	sameDevice("copy_from", t, src)
 	l := src.expandLayout("copy_from", t.layout.Shape)
 	t.be().Copy(t.storage, t.layout, src.storage, l)
-	*t.version++
 }
 
 // Fill sets every element of t to v, in place, like tensor.fill_; see CopyFrom for the rules.
@@ -22,7 +21,6 @@ func (t *Tensor) Fill(v float64) {
 		panic("fill: a tensor produced by a recorded op cannot be modified in place")
 	}
 	t.be().Fill(t.storage, t.layout, v)
-	*t.version++
 }
 
 // HostSlice returns the storage's elements ([]float32, []float64, []int64 or []bool) without
@@ -34,9 +32,6 @@ func (t *Tensor) HostSlice() any {
 	}
 	return t.be().Host(t.storage)
 }
-
-// Version counts in-place writes to the tensor's storage.
-func (t *Tensor) Version() int { return *t.version }
 
 var (
 	defaultGenMu sync.Mutex

@@ -51,7 +51,6 @@ type Tensor struct {
 	retainsGrad  bool
 	grad         *Tensor
 	node         *node // the op that produced this tensor; nil for leaves
-	version      *int  // shared by views of one storage; bumped by in-place writes
 }
 
 func (t *Tensor) be() backend.Backend {
@@ -67,14 +66,23 @@ func defaultBackend() backend.Backend {
 	return b
 }
 
-// fromStorage wraps a storage with a contiguous layout of shape.
+// fromStorage wraps a storage with a contiguous layout of shape (copied).
 func fromStorage(s backend.Storage, shape []int, dev Device) *Tensor {
-	return &Tensor{storage: s, layout: backend.ContiguousLayout(append([]int{}, shape...)), device: dev, version: new(int)}
+	nd := len(shape)
+	buf := make([]int, 2*nd) // shape and strides in one allocation
+	copy(buf, shape)
+	st := buf[nd:]
+	acc := 1
+	for i := nd - 1; i >= 0; i-- {
+		st[i] = acc
+		acc *= shape[i]
+	}
+	return &Tensor{storage: s, layout: backend.Layout{Shape: buf[:nd:nd], Strides: st}, device: dev}
 }
 
 // view returns a tensor sharing t's storage with another layout.
 func (t *Tensor) view(l backend.Layout) *Tensor {
-	return &Tensor{storage: t.storage, layout: l, device: t.device, version: t.version}
+	return &Tensor{storage: t.storage, layout: l, device: t.device}
 }
 
 // Shape returns a copy of the tensor's dimensions.

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/ember-ml/ember/tensor"
+	"github.com/ember-ml/ember/tensor/tensortest"
 )
 
 func TestShapeErrorsNameOpAndShapes(t *testing.T) {
@@ -144,5 +145,42 @@ func TestDTypePromotion(t *testing.T) {
 	}
 	if s := tensor.FromSlice([]bool{true, true, false}).Sum(); s.DType() != tensor.Int64 || s.Item() != 2 {
 		t.Fatalf("bool sum %v", s)
+	}
+}
+
+// TestLinearMatchesComposition checks the fused layer against the ops it replaces, for
+// sizes that take both the small and the packed matrix kernels.
+func TestLinearMatchesComposition(t *testing.T) {
+	g := tensor.NewGenerator(4)
+	for _, n := range []int{1, 7, 64, 300} {
+		for _, act := range []string{tensor.ActNone, tensor.ActReLU, tensor.ActTanh, tensor.ActSigmoid} {
+			x := tensor.Randn(g, n, 40).SetRequiresGrad(true)
+			w := tensor.Randn(g, 30, 40).SetRequiresGrad(true)
+			b := tensor.Randn(g, 30).SetRequiresGrad(true)
+			y := tensor.Linear(x, w, b, act)
+			x2 := x.Detach().SetRequiresGrad(true)
+			w2 := w.Detach().SetRequiresGrad(true)
+			b2 := b.Detach().SetRequiresGrad(true)
+			z := x2.MatMul(w2.T()).Add(b2)
+			switch act {
+			case tensor.ActReLU:
+				z = z.ReLU()
+			case tensor.ActTanh:
+				z = z.Tanh()
+			case tensor.ActSigmoid:
+				z = z.Sigmoid()
+			}
+			if err := tensortest.Close(y, z, 1e-5, 1e-5); err != nil {
+				t.Fatalf("n=%d act=%q forward: %v", n, act, err)
+			}
+			up := tensor.Randn(g, n, 30)
+			y.Backward(tensor.WithGrad(up))
+			z.Backward(tensor.WithGrad(up))
+			for name, pair := range map[string][2]*tensor.Tensor{"x": {x.Grad(), x2.Grad()}, "w": {w.Grad(), w2.Grad()}, "b": {b.Grad(), b2.Grad()}} {
+				if err := tensortest.Close(pair[0], pair[1], 1e-4, 1e-4); err != nil {
+					t.Fatalf("n=%d act=%q grad %s: %v", n, act, name, err)
+				}
+			}
+		}
 	}
 }

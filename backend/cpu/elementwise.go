@@ -338,10 +338,170 @@ func binaryTyped[T number](op backend.BinaryOp, dst backend.Storage, a []T, aL b
 			}
 			return y
 		}
+	case backend.ReLUGrad:
+		f = func(x, y T) T {
+			if y > 0 {
+				return x
+			}
+			return 0
+		}
 	default:
 		panic(fmt.Sprintf("cpu: binary op %d is not defined for numbers", op))
 	}
+	if fastArith(op, data[T](dst), a, aL, b, bL) {
+		return
+	}
 	binaryRun(data[T](dst), a, aL, b, bL, f)
+}
+
+// fastArith runs +, −, ·, / without a function call per element when the operands are
+// contiguous, or one of them is a broadcast row or scalar; it reports whether it did.
+func fastArith[T number](op backend.BinaryOp, dst, a []T, aL backend.Layout, b []T, bL backend.Layout) bool {
+	if op > backend.Div {
+		return false
+	}
+	n := len(dst)
+	if n == 0 {
+		return true
+	}
+	ac, bc := aL.IsContiguous(), bL.IsContiguous()
+	switch {
+	case ac && bc:
+		arith(op, dst, a[aL.Offset:aL.Offset+n], b[bL.Offset:bL.Offset+n])
+		return true
+	case ac && isRowBroadcast(bL):
+		cols := bL.Shape[len(bL.Shape)-1]
+		row := b[bL.Offset : bL.Offset+cols]
+		for r := 0; r < n; r += cols {
+			arith(op, dst[r:r+cols], a[aL.Offset+r:aL.Offset+r+cols], row)
+		}
+		return true
+	case ac && allZero(bL.Strides):
+		arithScalar(op, dst, a[aL.Offset:aL.Offset+n], b[bL.Offset], false)
+		return true
+	case bc && allZero(aL.Strides):
+		arithScalar(op, dst, b[bL.Offset:bL.Offset+n], a[aL.Offset], true)
+		return true
+	}
+	return false
+}
+
+func allZero(st []int) bool {
+	for _, s := range st {
+		if s != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// isRowBroadcast reports whether l repeats one contiguous row over all leading dims.
+func isRowBroadcast(l backend.Layout) bool {
+	nd := len(l.Shape)
+	if nd == 0 || (l.Strides[nd-1] != 1 && l.Shape[nd-1] != 1) {
+		return false
+	}
+	return allZero(l.Strides[:nd-1])
+}
+
+func arith[T number](op backend.BinaryOp, dst, a, b []T) {
+	b = b[:len(dst)]
+	a = a[:len(dst)]
+	switch op {
+	case backend.Add:
+		for i := range dst {
+			dst[i] = a[i] + b[i]
+		}
+	case backend.Sub:
+		for i := range dst {
+			dst[i] = a[i] - b[i]
+		}
+	case backend.Mul:
+		for i := range dst {
+			dst[i] = a[i] * b[i]
+		}
+	case backend.Div:
+		for i := range dst {
+			dst[i] = a[i] / b[i]
+		}
+	}
+}
+
+// arithScalar computes a op s (or s op a when swapped).
+func arithScalar[T number](op backend.BinaryOp, dst, a []T, s T, swapped bool) {
+	a = a[:len(dst)]
+	switch {
+	case op == backend.Add:
+		for i := range dst {
+			dst[i] = a[i] + s
+		}
+	case op == backend.Mul:
+		for i := range dst {
+			dst[i] = a[i] * s
+		}
+	case op == backend.Sub && !swapped:
+		for i := range dst {
+			dst[i] = a[i] - s
+		}
+	case op == backend.Sub:
+		for i := range dst {
+			dst[i] = s - a[i]
+		}
+	case op == backend.Div && !swapped:
+		for i := range dst {
+			dst[i] = a[i] / s
+		}
+	default:
+		for i := range dst {
+			dst[i] = s / a[i]
+		}
+	}
+}
+
+// BiasAct applies y = act(y + bias) in place over a contiguous matrix.
+func (Backend) BiasAct(y backend.Storage, rows, cols int, bias backend.Storage, act backend.UnaryOp) {
+	switch d := y.(type) {
+	case *Storage[float32]:
+		var b []float32
+		if bias != nil {
+			b = data[float32](bias)
+		}
+		biasAct(d.Data[:rows*cols], cols, b, act)
+	case *Storage[float64]:
+		var b []float64
+		if bias != nil {
+			b = data[float64](bias)
+		}
+		biasAct(d.Data[:rows*cols], cols, b, act)
+	default:
+		panic("cpu: bias_act is defined for floats only")
+	}
+}
+
+func biasAct[T float32 | float64](y []T, cols int, bias []T, act backend.UnaryOp) {
+	if bias != nil {
+		bias = bias[:cols]
+		for r := 0; r < len(y); r += cols {
+			row := y[r : r+cols]
+			for j := range row {
+				row[j] += bias[j]
+			}
+		}
+	}
+	switch act {
+	case backend.Identity:
+	case backend.ReLU:
+		for i, v := range y {
+			if !(v > 0) && v == v {
+				y[i] = 0
+			}
+		}
+	default:
+		f := floatUnary(act, backend.UnaryParams{})
+		for i, v := range y {
+			y[i] = T(f(float64(v)))
+		}
+	}
 }
 
 func binaryBool(op backend.BinaryOp, dst []bool, a []bool, aL backend.Layout, b []bool, bL backend.Layout) {

@@ -11,10 +11,15 @@ func (Backend) MatMul(dst backend.Storage, a backend.Storage, aL backend.Layout,
 	case *Storage[float32]:
 		c := data[float32](dst)
 		M, N := aL.Shape[1], bL.Shape[2]
+		K := aL.Shape[2]
 		for p := range aL.Shape[0] {
 			av := matView{x.Data, aL.Offset + p*aL.Strides[0], aL.Strides[1], aL.Strides[2]}
 			bv := matView{data[float32](b), bL.Offset + p*bL.Strides[0], bL.Strides[1], bL.Strides[2]}
-			sgemm(M, N, aL.Shape[2], av, bv, c, p*M*N, N, false)
+			if M*N*K <= smallGemm {
+				smallMatMul(M, N, K, av, bv, c[p*M*N:(p+1)*M*N])
+				continue
+			}
+			sgemm(M, N, K, av, bv, c, p*M*N, N, false)
 		}
 	case *Storage[float64]:
 		matmulRef(data[float64](dst), x.Data, aL, data[float64](b), bL)
@@ -42,6 +47,36 @@ func matmulRef[T number](c []T, a []T, aL backend.Layout, b []T, bL backend.Layo
 				for j := range N {
 					row[j] += av * b[bo+j*bs2]
 				}
+			}
+		}
+	}
+}
+
+// smallGemm is the product size (m·n·k) below which packing costs more than it saves.
+const smallGemm = 16 * 1024
+
+// smallMatMul computes c = a·b directly for small operands: for each row of a, it adds
+// a[i,k]·(row k of b) into row i of c, reading b's rows contiguously when they are.
+func smallMatMul(m, n, k int, a, b matView, c []float32) {
+	clear(c[:m*n])
+	for i := range m {
+		row := c[i*n : i*n+n]
+		abase := a.off + i*a.rs
+		for p := range k {
+			av := a.data[abase+p*a.cs]
+			if av == 0 {
+				continue
+			}
+			bbase := b.off + p*b.rs
+			if b.cs == 1 {
+				brow := b.data[bbase : bbase+n]
+				for j := range row {
+					row[j] += av * brow[j]
+				}
+				continue
+			}
+			for j := range row {
+				row[j] += av * b.data[bbase+j*b.cs]
 			}
 		}
 	}

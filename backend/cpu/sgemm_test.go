@@ -65,10 +65,13 @@ func checkProduct(t *testing.T, r *rand.Rand, name string, m, n, k int, ta, tb b
 	matmulRef(want, a, aL, b, bL)
 	got := make([]float32, m*n)
 	Backend{}.MatMul(&Storage[float32]{got}, &Storage[float32]{a}, aL, &Storage[float32]{b}, bL)
+	// The packed kernel directly (Backend.MatMul sends small products to smallMatMul).
+	direct := make([]float32, m*n)
+	sgemm(m, n, k, matView{a, off, aL.Strides[1], aL.Strides[2]}, matView{b, off, bL.Strides[1], bL.Strides[2]}, direct, 0, n, false)
 	for i := range got {
 		tol := 1e-5 * float64(k) * (1 + math.Abs(float64(want[i])))
-		if math.Abs(float64(got[i]-want[i])) > tol {
-			t.Fatalf("%s %dx%dx%d ta=%v tb=%v: element %d = %v, reference %v", name, m, n, k, ta, tb, i, got[i], want[i])
+		if math.Abs(float64(got[i]-want[i])) > tol || math.Abs(float64(direct[i]-want[i])) > tol {
+			t.Fatalf("%s %dx%dx%d ta=%v tb=%v: element %d = %v (packed %v), reference %v", name, m, n, k, ta, tb, i, got[i], direct[i], want[i])
 		}
 	}
 }

@@ -1,0 +1,47 @@
+package bench
+
+import (
+	"testing"
+
+	"github.com/ember-ml/ember/data"
+	"github.com/ember-ml/ember/data/synth"
+	"github.com/ember-ml/ember/nn"
+	"github.com/ember-ml/ember/optim"
+	"github.com/ember-ml/ember/tensor"
+)
+
+func BenchmarkCirclesStep(b *testing.B) {
+	X, y := synth.Circles(1000, synth.Noise(0.03), synth.Seed(42))
+	train, _, _ := data.TrainTestSplit(X, y.Float(), 0.2, 42)
+	model := nn.Sequential(nn.Linear(2, 10), nn.ReLU(), nn.Linear(10, 10), nn.ReLU(), nn.Linear(10, 10), nn.ReLU(), nn.Linear(10, 1))
+	lossFn := nn.BCEWithLogitsLoss()
+	opt := optim.Adam(model.Parameters(), optim.LR(0.01))
+	loader := data.Loader(train, 32, data.Shuffle(1))
+	var batches []data.Batch
+	for bt := range loader.All() {
+		batches = append(batches, bt)
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		bt := batches[i%len(batches)]
+		i++
+		loss := lossFn(model.Forward(bt.X).Squeeze(1), bt.Y)
+		opt.ZeroGrad()
+		loss.Backward()
+		opt.Step()
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "steps/s")
+}
+
+func BenchmarkCirclesForward1(b *testing.B) {
+	model := nn.Sequential(nn.Linear(2, 10), nn.ReLU(), nn.Linear(10, 10), nn.ReLU(), nn.Linear(10, 10), nn.ReLU(), nn.Linear(10, 1))
+	model.Eval()
+	x := tensor.Randn(tensor.NewGenerator(1), 1, 2)
+	b.ReportAllocs()
+	tensor.NoGrad(func() {
+		for b.Loop() {
+			model.Forward(x)
+		}
+	})
+}

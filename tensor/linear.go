@@ -1,0 +1,165 @@
+package tensor
+
+import (
+	"fmt"
+
+	"github.com/ember-ml/ember/backend"
+)
+
+// opLinear is the fused affine layer (PyTorch shows AddmmBackward0 for it).
+var opLinear = defOp("LinearBackward0")
+
+// Activations that Linear can fuse into its output.
+const (
+	ActNone    = ""
+	ActReLU    = "relu"
+	ActTanh    = "tanh"
+	ActSigmoid = "sigmoid"
+)
+
+func actOp(act string) backend.UnaryOp {
+	switch act {
+	case ActNone:
+		return backend.Identity
+	case ActReLU:
+		return backend.ReLU
+	case ActTanh:
+		return backend.Tanh
+	case ActSigmoid:
+		return backend.Sigmoid
+	}
+	panic(fmt.Sprintf("linear: unsupported fused activation %q (want \"\", relu, tanh or sigmoid)", act))
+}
+
+// Linear returns act(x·wᵀ + b) for x [..., in], w [out, in] and b [out] (or nil) in one op:
+// one matrix product and one pass for bias and activation forward, and three products and
+// one reduction backward. It computes exactly what x.MatMul(w.T()).Add(b) followed by the
+// activation computes.
+func Linear(x, w, b *Tensor, act string) *Tensor {
+	op := actOp(act)
+	if w.Dim() != 2 {
+		panic(fmt.Sprintf("linear: weight must be 2-D [out, in], got %v", w.layout.Shape))
+	}
+	out, in := w.layout.Shape[0], w.layout.Shape[1]
+	if x.Dim() == 0 || x.layout.Shape[x.Dim()-1] != in {
+		panic(fmt.Sprintf("linear: input %v @ weight %v: inner dimensions %d and %d differ", x.layout.Shape, w.layout.Shape, lastDim(x), in))
+	}
+	if b != nil && (b.Dim() != 1 || b.layout.Shape[0] != out) {
+		panic(fmt.Sprintf("linear: bias %v does not match %d output features", b.layout.Shape, out))
+	}
+	dt := PromoteTypes(x.DType(), w.DType())
+	if b != nil {
+		dt = PromoteTypes(dt, b.DType())
+	}
+	if !dt.IsFloat() {
+		panic(fmt.Sprintf("linear: needs floating-point tensors, got %v", dt))
+	}
+	sameDevice("linear", x, w)
+	xs, ws, bs := x, w, b
+	if x.DType() != dt || w.DType() != dt || (b != nil && b.DType() != dt) {
+		NoGrad(func() {
+			xs, ws = x.To(dt), w.To(dt)
+			if b != nil {
+				bs = b.To(dt)
+			}
+		})
+	}
+	rows := x.Numel() / max(in, 1)
+	if in == 0 {
+		rows = x.Numel()
+	}
+	x2 := xs.rows2D(rows, in)
+	y := ZerosOf(dt, rows, out)
+	be := y.be()
+	be.MatMul(y.storage, x2.storage, as3D(x2.layout), ws.storage, backend.Layout{
+		Shape: []int{1, in, out}, Strides: []int{0, ws.layout.Strides[1], ws.layout.Strides[0]}, Offset: ws.layout.Offset})
+	var bstore backend.Storage
+	if bs != nil {
+		bc := bs
+		if !bc.IsContiguous() || bc.layout.Offset != 0 {
+			bc = bc.Detach().Clone()
+		}
+		bstore = bc.storage
+	}
+	be.BiasAct(y.storage, rows, out, bstore, op)
+	shape := append(x.Shape()[:x.Dim()-1], out)
+	res := y
+	if x.Dim() != 2 {
+		res = y.view(backend.ContiguousLayout(shape))
+	}
+	inputs := []*Tensor{x, w}
+	if b != nil {
+		inputs = append(inputs, b)
+	}
+	return record(opLinear, res, inputs, func(g *Tensor) []*Tensor {
+		g2 := g.rows2D(rows, out)
+		switch act {
+		case ActReLU:
+			g2 = binaryKernel("linear", backend.ReLUGrad, g2, y, dt)
+		case ActTanh:
+			g2 = g2.Mul(y.Mul(y).RSubScalar(1))
+		case ActSigmoid:
+			g2 = g2.Mul(y.Mul(y.RSubScalar(1)))
+		}
+		grads := make([]*Tensor, len(inputs))
+		if x.requiresGrad {
+			grads[0] = mm(g2, ws, false, false).reshapeTo(x.layout.Shape)
+		}
+		if w.requiresGrad {
+			grads[1] = mm(g2, x2, true, false)
+		}
+		if b != nil && b.requiresGrad {
+			grads[2] = g2.SumDims([]int{0}, false)
+		}
+		return grads
+	})
+}
+
+func lastDim(x *Tensor) int {
+	if x.Dim() == 0 {
+		return 0
+	}
+	return x.layout.Shape[x.Dim()-1]
+}
+
+// rows2D returns t viewed (or copied) as a [rows, cols] matrix, without autograd history.
+func (t *Tensor) rows2D(rows, cols int) *Tensor {
+	if t.Dim() == 2 {
+		return t.Detach()
+	}
+	shape := []int{rows, cols}
+	if st, ok := viewStrides(t.layout, shape); ok {
+		return t.view(backend.Layout{Shape: shape, Strides: st, Offset: t.layout.Offset})
+	}
+	c := ZerosOf(t.DType(), t.layout.Shape...)
+	c.be().Copy(c.storage, c.layout, t.storage, t.layout)
+	return c.view(backend.ContiguousLayout(shape))
+}
+
+// reshapeTo views a contiguous result with shape (no history).
+func (t *Tensor) reshapeTo(shape []int) *Tensor {
+	if sameShape(t.layout.Shape, shape) {
+		return t
+	}
+	return t.view(backend.ContiguousLayout(append([]int{}, shape...)))
+}
+
+func as3D(l backend.Layout) backend.Layout {
+	return backend.Layout{Shape: []int{1, l.Shape[0], l.Shape[1]}, Strides: []int{0, l.Strides[0], l.Strides[1]}, Offset: l.Offset}
+}
+
+// mm multiplies two matrices (optionally transposed) without autograd history.
+func mm(a, b *Tensor, ta, tb bool) *Tensor {
+	al, bl := as3D(a.layout), as3D(b.layout)
+	if ta {
+		al.Shape[1], al.Shape[2] = al.Shape[2], al.Shape[1]
+		al.Strides[1], al.Strides[2] = al.Strides[2], al.Strides[1]
+	}
+	if tb {
+		bl.Shape[1], bl.Shape[2] = bl.Shape[2], bl.Shape[1]
+		bl.Strides[1], bl.Strides[2] = bl.Strides[2], bl.Strides[1]
+	}
+	out := ZerosOf(a.DType(), al.Shape[1], bl.Shape[2])
+	out.be().MatMul(out.storage, a.storage, al, b.storage, bl)
+	return out
+}
