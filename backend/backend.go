@@ -232,6 +232,13 @@ type Backend interface {
 	BiasAct(y Storage, rows, cols int, bias Storage, act UnaryOp)
 }
 
+// HostFloats is implemented by backends whose storages live in host memory: it returns a
+// float storage's elements without copying or boxing (nil for other dtypes).
+type HostFloats interface {
+	HostFloat32(s Storage) []float32
+	HostFloat64(s Storage) []float64
+}
+
 var (
 	mu       sync.RWMutex
 	registry = map[Device]Backend{}

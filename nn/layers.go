@@ -33,7 +33,9 @@ func Linear(in, out int, opts ...Option) *LinearLayer {
 }
 
 // Forward applies the layer to x of shape [..., in] (one fused op; see tensor.Linear).
-func (l *LinearLayer) Forward(x *tensor.Tensor) *tensor.Tensor { return l.forwardAct(x, tensor.ActNone) }
+func (l *LinearLayer) Forward(x *tensor.Tensor) *tensor.Tensor {
+	return l.forwardAct(x, tensor.ActNone)
+}
 
 func (l *LinearLayer) forwardAct(x *tensor.Tensor, act string) *tensor.Tensor {
 	if x.Dim() == 0 || x.Size(-1) != l.in {
@@ -69,7 +71,9 @@ func (a *Activation) Forward(x *tensor.Tensor) *tensor.Tensor { return a.fn(x) }
 func (a *Activation) Describe() (string, string) { return a.name, a.extra }
 
 // ReLU returns max(x, 0) as a layer.
-func ReLU() *Activation { return &Activation{name: "ReLU", fn: (*tensor.Tensor).ReLU, fused: tensor.ActReLU} }
+func ReLU() *Activation {
+	return &Activation{name: "ReLU", fn: (*tensor.Tensor).ReLU, fused: tensor.ActReLU}
+}
 
 // LeakyReLU returns x for x > 0 and slope·x elsewhere (PyTorch's default slope is 0.01).
 func LeakyReLU(slope float64) *Activation {
@@ -82,7 +86,9 @@ func ELU(alpha float64) *Activation {
 }
 
 // Tanh returns tanh as a layer.
-func Tanh() *Activation { return &Activation{name: "Tanh", fn: (*tensor.Tensor).Tanh, fused: tensor.ActTanh} }
+func Tanh() *Activation {
+	return &Activation{name: "Tanh", fn: (*tensor.Tensor).Tanh, fused: tensor.ActTanh}
+}
 
 // Sigmoid returns the logistic function as a layer.
 func Sigmoid() *Activation {

@@ -390,17 +390,12 @@ func LossByName(name string) (Loss, error) {
 // memory, with the gradient (sigmoid(x) − y)·scale, or returns nil when the operands are not
 // contiguous host tensors.
 func fusedBCEWithLogits(input, y *tensor.Tensor, sum bool) *tensor.Tensor {
-	switch x := input.Contiguous().HostSlice().(type) {
-	case []float32:
-		t, ok := y.Contiguous().HostSlice().([]float32)
-		if ok {
-			return bceLogits(input, y, x, t, sum)
-		}
-	case []float64:
-		t, ok := y.Contiguous().HostSlice().([]float64)
-		if ok {
-			return bceLogits(input, y, x, t, sum)
-		}
+	xc, yc := input.Contiguous(), y.Contiguous()
+	if x, t := xc.HostFloat32(), yc.HostFloat32(); x != nil && t != nil {
+		return bceLogits(input, y, x, t, sum)
+	}
+	if x, t := xc.HostFloat64(), yc.HostFloat64(); x != nil && t != nil {
+		return bceLogits(input, y, x, t, sum)
 	}
 	return nil
 }

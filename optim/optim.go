@@ -260,8 +260,14 @@ type float interface{ ~float32 | ~float64 }
 
 // hostOf returns the writable elements of a parameter.
 func hostOf[T float](p *tensor.Tensor) []T {
-	s, ok := p.HostSlice().([]T)
-	if !ok {
+	var s []T
+	switch any(s).(type) {
+	case []float32:
+		s = any(p.HostFloat32()).([]T)
+	default:
+		s = any(p.HostFloat64()).([]T)
+	}
+	if s == nil {
 		panic(fmt.Sprintf("optim: parameter of shape %v is not a contiguous CPU tensor owning its storage", p.Shape()))
 	}
 	return s
@@ -269,8 +275,15 @@ func hostOf[T float](p *tensor.Tensor) []T {
 
 // gradOf returns the gradient's elements in the parameter's dtype.
 func gradOf[T float](p, g *tensor.Tensor) []T {
-	if g.DType() == p.DType() {
-		if s, ok := g.HostSlice().([]T); ok {
+	if g.DType() == p.DType() && g.IsContiguous() {
+		var s []T
+		switch any(s).(type) {
+		case []float32:
+			s = any(g.HostFloat32()).([]T)
+		default:
+			s = any(g.HostFloat64()).([]T)
+		}
+		if s != nil {
 			return s
 		}
 	}

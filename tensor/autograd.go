@@ -2,6 +2,8 @@ package tensor
 
 import (
 	"fmt"
+
+	"github.com/ember-ml/ember/backend"
 	"slices"
 	"sync/atomic"
 )
@@ -141,6 +143,9 @@ func topoOrder(root *Tensor) []*Tensor {
 func runBackward(root, g *Tensor, retain bool) {
 	order := topoOrder(root)
 	grads := map[*Tensor]*Tensor{root: g}
+	// Gradients computed in this pass are fresh tensors or views of other gradients; a leaf
+	// may keep one without a copy unless its storage is the caller's (root) or already kept.
+	kept := map[backend.Storage]bool{g.storage: true}
 	for _, u := range order {
 		gu := grads[u]
 		delete(grads, u)
@@ -148,7 +153,7 @@ func runBackward(root, g *Tensor, retain bool) {
 			continue
 		}
 		if u.node == nil || u.retainsGrad {
-			accumulateGrad(u, gu)
+			accumulateGrad(u, gu, kept)
 		}
 		n := u.node
 		if n == nil {
@@ -182,12 +187,17 @@ func runBackward(root, g *Tensor, retain bool) {
 	}
 }
 
-func accumulateGrad(t, g *Tensor) {
-	if t.grad == nil {
-		t.grad = g.Clone() // the leaf owns its gradient storage
+func accumulateGrad(t, g *Tensor, kept map[backend.Storage]bool) {
+	if t.grad != nil {
+		t.grad = t.grad.Add(g)
 		return
 	}
-	t.grad = t.grad.Add(g)
+	if kept[g.storage] || !g.coversStorage() || g.node != nil {
+		t.grad = g.Clone() // the leaf must own its gradient storage
+		return
+	}
+	kept[g.storage] = true
+	t.grad = g.Detach()
 }
 
 // Attach records out as the result of a differentiable op defined outside this package (a

@@ -1,6 +1,10 @@
 package tensor
 
-import "sync"
+import (
+	"sync"
+
+	"github.com/ember-ml/ember/backend"
+)
 
 // CopyFrom writes src's values (broadcast to t's shape, converted to t's dtype) into t's
 // storage, in place, without recording autograd history. Views of t see the change. It is
@@ -31,6 +35,33 @@ func (t *Tensor) HostSlice() any {
 		return nil
 	}
 	return t.be().Host(t.storage)
+}
+
+// HostFloat32 is HostSlice for float32 tensors, without boxing: the elements of a contiguous
+// CPU float32 tensor that covers its storage, or nil.
+func (t *Tensor) HostFloat32() []float32 {
+	if !t.coversStorage() {
+		return nil
+	}
+	if h, ok := t.be().(backend.HostFloats); ok {
+		return h.HostFloat32(t.storage)
+	}
+	return nil
+}
+
+// HostFloat64 is HostSlice for float64 tensors.
+func (t *Tensor) HostFloat64() []float64 {
+	if !t.coversStorage() {
+		return nil
+	}
+	if h, ok := t.be().(backend.HostFloats); ok {
+		return h.HostFloat64(t.storage)
+	}
+	return nil
+}
+
+func (t *Tensor) coversStorage() bool {
+	return t.layout.Offset == 0 && t.Numel() == t.storage.Len() && t.IsContiguous()
 }
 
 var (

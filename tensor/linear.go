@@ -71,8 +71,10 @@ func Linear(x, w, b *Tensor, act string) *Tensor {
 	x2 := xs.rows2D(rows, in)
 	y := ZerosOf(dt, rows, out)
 	be := y.be()
-	be.MatMul(y.storage, x2.storage, as3D(x2.layout), ws.storage, backend.Layout{
-		Shape: []int{1, in, out}, Strides: []int{0, ws.layout.Strides[1], ws.layout.Strides[0]}, Offset: ws.layout.Offset})
+	wl := as3D(ws.layout)
+	wl.Shape[1], wl.Shape[2] = wl.Shape[2], wl.Shape[1]
+	wl.Strides[1], wl.Strides[2] = wl.Strides[2], wl.Strides[1]
+	be.MatMul(y.storage, x2.storage, as3D(x2.layout), ws.storage, wl)
 	var bstore backend.Storage
 	if bs != nil {
 		bc := bs
@@ -145,7 +147,8 @@ func (t *Tensor) reshapeTo(shape []int) *Tensor {
 }
 
 func as3D(l backend.Layout) backend.Layout {
-	return backend.Layout{Shape: []int{1, l.Shape[0], l.Shape[1]}, Strides: []int{0, l.Strides[0], l.Strides[1]}, Offset: l.Offset}
+	buf := []int{1, l.Shape[0], l.Shape[1], 0, l.Strides[0], l.Strides[1]} // one allocation
+	return backend.Layout{Shape: buf[:3:3], Strides: buf[3:], Offset: l.Offset}
 }
 
 // mm multiplies two matrices (optionally transposed) without autograd history.

@@ -357,10 +357,21 @@ func binaryTyped[T number](op backend.BinaryOp, dst backend.Storage, a []T, aL b
 // fastArith runs +, −, ·, / without a function call per element when the operands are
 // contiguous, or one of them is a broadcast row or scalar; it reports whether it did.
 func fastArith[T number](op backend.BinaryOp, dst, a []T, aL backend.Layout, b []T, bL backend.Layout) bool {
+	n := len(dst)
+	if op == backend.ReLUGrad && aL.IsContiguous() && bL.IsContiguous() {
+		a, b = a[aL.Offset:aL.Offset+n], b[bL.Offset:bL.Offset+n]
+		for i := range dst {
+			if b[i] > 0 {
+				dst[i] = a[i]
+			} else {
+				dst[i] = 0
+			}
+		}
+		return true
+	}
 	if op > backend.Div {
 		return false
 	}
-	n := len(dst)
 	if n == 0 {
 		return true
 	}
@@ -492,9 +503,7 @@ func biasAct[T float32 | float64](y []T, cols int, bias []T, act backend.UnaryOp
 	case backend.Identity:
 	case backend.ReLU:
 		for i, v := range y {
-			if !(v > 0) && v == v {
-				y[i] = 0
-			}
+			y[i] = max(v, 0) // branch-free; max propagates NaN
 		}
 	default:
 		f := floatUnary(act, backend.UnaryParams{})

@@ -15,7 +15,7 @@ func (Backend) MatMul(dst backend.Storage, a backend.Storage, aL backend.Layout,
 		for p := range aL.Shape[0] {
 			av := matView{x.Data, aL.Offset + p*aL.Strides[0], aL.Strides[1], aL.Strides[2]}
 			bv := matView{data[float32](b), bL.Offset + p*bL.Strides[0], bL.Strides[1], bL.Strides[2]}
-			if M*N*K <= smallGemm {
+			if M*N*K <= smallGemm || (N <= 32 && smallKernel != nil) {
 				smallMatMul(M, N, K, av, bv, c[p*M*N:(p+1)*M*N])
 				continue
 			}
@@ -52,12 +52,50 @@ func matmulRef[T number](c []T, a []T, aL backend.Layout, b []T, bL backend.Layo
 	}
 }
 
+// smallKernel is the vectorised small product (nil where the CPU has none); see smallMatMul.
+var smallKernel func(m, n, k int, a []float32, aoff, ars, acs int, b, c []float32)
+
 // smallGemm is the product size (m·n·k) below which packing costs more than it saves.
 const smallGemm = 16 * 1024
 
 // smallMatMul computes c = a·b directly for small operands: for each row of a, it adds
 // a[i,k]·(row k of b) into row i of c, reading b's rows contiguously when they are.
 func smallMatMul(m, n, k int, a, b matView, c []float32) {
+	if m == 0 || n == 0 {
+		return
+	}
+	if smallKernel != nil && k > 0 {
+		// The vector kernel reads b as contiguous rows; copy a transposed or strided b.
+		bs := b.data[b.off:]
+		if b.cs != 1 || b.rs != n {
+			buf := getBuf(k * n)
+			defer packPool.Put(buf)
+			for p := range k {
+				for j := range n {
+					(*buf)[p*n+j] = b.data[b.off+p*b.rs+j*b.cs]
+				}
+			}
+			bs = *buf
+		}
+		smallKernel(m, n, k, a.data, a.off, a.rs, a.cs, bs, c)
+		return
+	}
+	if b.rs == 1 && a.cs == 1 && b.cs != 1 {
+		// b is a transposed row-major matrix (x·Wᵀ): dot products of contiguous rows.
+		for i := range m {
+			arow := a.data[a.off+i*a.rs : a.off+i*a.rs+k]
+			row := c[i*n : i*n+n]
+			for j := range row {
+				brow := b.data[b.off+j*b.cs : b.off+j*b.cs+k]
+				var s float32
+				for p, v := range arow {
+					s += v * brow[p]
+				}
+				row[j] = s
+			}
+		}
+		return
+	}
 	clear(c[:m*n])
 	for i := range m {
 		row := c[i*n : i*n+n]

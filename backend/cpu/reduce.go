@@ -22,6 +22,9 @@ func reducedStrides(shape []int, dims []int) []int {
 
 // Reduce reduces src over dims.
 func (Backend) Reduce(op backend.ReduceOp, dst backend.Storage, src backend.Storage, srcL backend.Layout, dims []int) {
+	if f, ok := src.(*Storage[float32]); ok && op == backend.Sum && sumRowsFast(data[float32](dst), f.Data, srcL, dims) {
+		return
+	}
 	dstSt := reducedStrides(srcL.Shape, dims)
 	switch s := src.(type) {
 	case *Storage[float32]:
@@ -199,4 +202,30 @@ func cumsum[T number](dst []T, src []T, l backend.Layout, dim int) {
 			d += in[1]
 		}
 	})
+}
+
+// sumRowsFast sums a contiguous float32 matrix over its rows (dims [0] of a 2-D layout: the
+// bias gradient of a linear layer), accumulating in float64; it reports whether it applied.
+func sumRowsFast(dst, src []float32, l backend.Layout, dims []int) bool {
+	if len(l.Shape) != 2 || len(dims) != 1 || dims[0] != 0 || !l.IsContiguous() {
+		return false
+	}
+	rows, cols := l.Shape[0], l.Shape[1]
+	var small [64]float64
+	acc := small[:0]
+	if cols <= len(small) {
+		acc = small[:cols]
+	} else {
+		acc = make([]float64, cols)
+	}
+	for r := range rows {
+		row := src[l.Offset+r*cols : l.Offset+(r+1)*cols]
+		for j, v := range row {
+			acc[j] += float64(v)
+		}
+	}
+	for j := range cols {
+		dst[j] = float32(acc[j])
+	}
+	return true
 }

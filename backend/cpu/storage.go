@@ -92,6 +92,22 @@ func (Backend) Host(s backend.Storage) any {
 	panic(fmt.Sprintf("cpu: foreign storage %T", s))
 }
 
+// HostFloat32 returns a float32 storage's slice (nil for other dtypes).
+func (Backend) HostFloat32(s backend.Storage) []float32 {
+	if st, ok := s.(*Storage[float32]); ok {
+		return st.Data
+	}
+	return nil
+}
+
+// HostFloat64 returns a float64 storage's slice (nil for other dtypes).
+func (Backend) HostFloat64(s backend.Storage) []float64 {
+	if st, ok := s.(*Storage[float64]); ok {
+		return st.Data
+	}
+	return nil
+}
+
 // ToHost returns a copy of the storage's slice.
 func (b Backend) ToHost(s backend.Storage) any {
 	switch d := b.Host(s).(type) {

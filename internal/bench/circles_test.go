@@ -45,3 +45,15 @@ func BenchmarkCirclesForward1(b *testing.B) {
 		}
 	})
 }
+
+func BenchmarkCirclesForward1000(b *testing.B) {
+	model := nn.Sequential(nn.Linear(2, 10), nn.ReLU(), nn.Linear(10, 10), nn.ReLU(), nn.Linear(10, 10), nn.ReLU(), nn.Linear(10, 1))
+	model.Eval()
+	x := tensor.Randn(tensor.NewGenerator(1), 1000, 2)
+	b.ReportAllocs()
+	tensor.NoGrad(func() {
+		for b.Loop() {
+			model.Forward(x)
+		}
+	})
+}
