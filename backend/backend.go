@@ -230,6 +230,9 @@ type Backend interface {
 	// act(y + bias), with bias (cols elements, contiguous) optional (nil) and act one of
 	// Identity, ReLU, Tanh, Sigmoid: the epilogue of a fused Linear layer.
 	BiasAct(y Storage, rows, cols int, bias Storage, act UnaryOp)
+	// MatMulBiasAct writes act(a·b + bias) for a single product (aL [1,M,K], bL [1,K,N]) into
+	// the contiguous dst [M,N]: MatMul followed by BiasAct, which a backend may fuse.
+	MatMulBiasAct(dst Storage, a Storage, aL Layout, b Storage, bL Layout, bias Storage, act UnaryOp)
 }
 
 // HostFloats is implemented by backends whose storages live in host memory: it returns a

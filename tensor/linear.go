@@ -74,7 +74,6 @@ func Linear(x, w, b *Tensor, act string) *Tensor {
 	wl := as3D(ws.layout)
 	wl.Shape[1], wl.Shape[2] = wl.Shape[2], wl.Shape[1]
 	wl.Strides[1], wl.Strides[2] = wl.Strides[2], wl.Strides[1]
-	be.MatMul(y.storage, x2.storage, as3D(x2.layout), ws.storage, wl)
 	var bstore backend.Storage
 	if bs != nil {
 		bc := bs
@@ -83,7 +82,7 @@ func Linear(x, w, b *Tensor, act string) *Tensor {
 		}
 		bstore = bc.storage
 	}
-	be.BiasAct(y.storage, rows, out, bstore, op)
+	be.MatMulBiasAct(y.storage, x2.storage, as3D(x2.layout), ws.storage, wl, bstore, op)
 	shape := append(x.Shape()[:x.Dim()-1], out)
 	res := y
 	if x.Dim() != 2 {

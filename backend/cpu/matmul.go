@@ -53,7 +53,8 @@ func matmulRef[T number](c []T, a []T, aL backend.Layout, b []T, bL backend.Layo
 }
 
 // smallKernel is the vectorised small product (nil where the CPU has none); see smallMatMul.
-var smallKernel func(m, n, k int, a []float32, aoff, ars, acs int, b, c []float32)
+// When bias is not nil it is added to every row of c, and relu clamps negatives to 0.
+var smallKernel func(m, n, k int, a []float32, aoff, ars, acs int, b, c, bias []float32, relu bool)
 
 // smallGemm is the product size (m·n·k) below which packing costs more than it saves.
 const smallGemm = 16 * 1024
@@ -61,6 +62,13 @@ const smallGemm = 16 * 1024
 // smallMatMul computes c = a·b directly for small operands: for each row of a, it adds
 // a[i,k]·(row k of b) into row i of c, reading b's rows contiguously when they are.
 func smallMatMul(m, n, k int, a, b matView, c []float32) {
+	smallMatMulEpilogue(m, n, k, a, b, c, nil, false)
+}
+
+// smallMatMulEpilogue is smallMatMul that also adds bias to each row and applies ReLU when
+// the vector kernel can do so in registers; it reports nothing, and the caller must apply
+// bias and activation itself when smallKernel is nil.
+func smallMatMulEpilogue(m, n, k int, a, b matView, c, bias []float32, relu bool) {
 	if m == 0 || n == 0 {
 		return
 	}
@@ -77,7 +85,7 @@ func smallMatMul(m, n, k int, a, b matView, c []float32) {
 			}
 			bs = *buf
 		}
-		smallKernel(m, n, k, a.data, a.off, a.rs, a.cs, bs, c)
+		smallKernel(m, n, k, a.data, a.off, a.rs, a.cs, bs, c, bias, relu)
 		return
 	}
 	if b.rs == 1 && a.cs == 1 && b.cs != 1 {
@@ -118,4 +126,24 @@ func smallMatMul(m, n, k int, a, b matView, c []float32) {
 			}
 		}
 	}
+}
+
+// MatMulBiasAct computes dst = act(a·b + bias) for one [1,M,K]·[1,K,N] product: the fused
+// Linear layer. Small float32 products with no activation or ReLU finish bias and activation
+// in the vector kernel's registers; everything else runs MatMul, then BiasAct.
+func (be Backend) MatMulBiasAct(dst backend.Storage, a backend.Storage, aL backend.Layout, b backend.Storage, bL backend.Layout, bias backend.Storage, act backend.UnaryOp) {
+	M, K, N := aL.Shape[1], aL.Shape[2], bL.Shape[2]
+	if x, ok := a.(*Storage[float32]); ok && aL.Shape[0] == 1 && smallKernel != nil && K > 0 &&
+		(act == backend.Identity || act == backend.ReLU) && (M*N*K <= smallGemm || N <= 32) {
+		var bs []float32
+		if bias != nil {
+			bs = data[float32](bias)
+		}
+		av := matView{x.Data, aL.Offset, aL.Strides[1], aL.Strides[2]}
+		bv := matView{data[float32](b), bL.Offset, bL.Strides[1], bL.Strides[2]}
+		smallMatMulEpilogue(M, N, K, av, bv, data[float32](dst)[:M*N], bs, act == backend.ReLU)
+		return
+	}
+	be.MatMul(dst, a, aL, b, bL)
+	be.BiasAct(dst, M, N, bias, act)
 }

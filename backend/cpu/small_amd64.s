@@ -2,12 +2,13 @@
 
 #include "textflag.h"
 
-// func smallKernelAVX512(m, n, k int, a *float32, ars, acs int, b, c *float32)
+// func smallKernelAVX512(m, n, k int, a *float32, ars, acs int, b, c, bias *float32, relu int)
 // c[i, j] = Σ_p a[i·ars + p·acs] · b[p·n + j] for i < m, j < n: b is k×n row-major, c is
 // m×n row-major, a is read through element strides. Rows go 8 at a time (8 independent
 // accumulators share each load of b), then one at a time; columns go 16 at a time, the last
-// chunk through a lane mask, so nothing past a row's end is read or written.
-TEXT ·smallKernelAVX512(SB), NOSPLIT, $0-64
+// chunk through a lane mask, so nothing past a row's end is read or written. When bias is not
+// nil it is added to every row, and when relu is 1 negative results become 0 (NaN stays).
+TEXT ·smallKernelAVX512(SB), NOSPLIT, $0-80
 	MOVQ m+0(FP), R8
 	MOVQ n+8(FP), R9
 	MOVQ k+16(FP), R10
@@ -20,6 +21,7 @@ TEXT ·smallKernelAVX512(SB), NOSPLIT, $0-64
 	MOVQ c+56(FP), R15
 	MOVQ R9, BX
 	SHLQ $2, BX // row stride of b and c in bytes
+	VPXORD Z10, Z10, Z10 // zero, for ReLU
 block8:
 	CMPQ R8, $8
 	JLT rowloop
@@ -49,7 +51,7 @@ b8full:
 	LEAQ (R14)(DX*4), DI // &b[0, j0]
 	MOVQ R10, CX
 	TESTQ CX, CX
-	JZ b8store
+	JZ b8epi
 b8k:
 	VMOVUPS.Z (DI), K1, Z8
 	MOVQ SI, AX
@@ -72,7 +74,32 @@ b8k:
 	ADDQ BX, DI
 	DECQ CX
 	JNZ b8k
-b8store:
+b8epi:
+	MOVQ bias+64(FP), AX
+	TESTQ AX, AX
+	JZ b8nobias
+	VMOVUPS.Z (AX)(DX*4), K1, Z9
+	VADDPS Z9, Z0, Z0
+	VADDPS Z9, Z1, Z1
+	VADDPS Z9, Z2, Z2
+	VADDPS Z9, Z3, Z3
+	VADDPS Z9, Z4, Z4
+	VADDPS Z9, Z5, Z5
+	VADDPS Z9, Z6, Z6
+	VADDPS Z9, Z7, Z7
+b8nobias:
+	MOVQ relu+72(FP), AX
+	TESTQ AX, AX
+	JZ b8st
+	VMAXPS Z0, Z10, Z0
+	VMAXPS Z1, Z10, Z1
+	VMAXPS Z2, Z10, Z2
+	VMAXPS Z3, Z10, Z3
+	VMAXPS Z4, Z10, Z4
+	VMAXPS Z5, Z10, Z5
+	VMAXPS Z6, Z10, Z6
+	VMAXPS Z7, Z10, Z7
+b8st:
 	LEAQ (R15)(DX*4), DI
 	VMOVUPS Z0, K1, (DI)
 	ADDQ BX, DI
@@ -104,38 +131,49 @@ rowloop:
 	TESTQ R8, R8
 	JZ done
 	XORQ DX, DX
-colloop:
+r1col:
 	CMPQ DX, R9
-	JGE nextrow
+	JGE r1next
 	MOVQ R9, CX
 	SUBQ DX, CX
 	MOVQ $0xffff, AX
 	CMPQ CX, $16
-	JGE fullmask
+	JGE r1full
 	MOVQ $1, AX
 	SHLQ CX, AX
 	DECQ AX
-fullmask:
+r1full:
 	KMOVW AX, K1
 	VPXORD Z0, Z0, Z0
 	MOVQ R11, SI
 	LEAQ (R14)(DX*4), DI
 	MOVQ R10, CX
 	TESTQ CX, CX
-	JZ store
-kloop:
+	JZ r1epi
+r1k:
 	VMOVUPS.Z (DI), K1, Z1
 	VFMADD231PS.BCST (SI), Z1, Z0
 	ADDQ R13, SI
 	ADDQ BX, DI
 	DECQ CX
-	JNZ kloop
-store:
+	JNZ r1k
+r1epi:
+	MOVQ bias+64(FP), AX
+	TESTQ AX, AX
+	JZ r1nobias
+	VMOVUPS.Z (AX)(DX*4), K1, Z9
+	VADDPS Z9, Z0, Z0
+r1nobias:
+	MOVQ relu+72(FP), AX
+	TESTQ AX, AX
+	JZ r1st
+	VMAXPS Z0, Z10, Z0
+r1st:
 	LEAQ (R15)(DX*4), DI
 	VMOVUPS Z0, K1, (DI)
 	ADDQ $16, DX
-	JMP colloop
-nextrow:
+	JMP r1col
+r1next:
 	ADDQ R12, R11
 	ADDQ BX, R15
 	DECQ R8
