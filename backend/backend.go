@@ -14,7 +14,9 @@ package backend
 
 import (
 	"fmt"
+	"maps"
 	"sync"
+	"sync/atomic"
 )
 
 // DType is the element type of a storage.
@@ -242,36 +244,41 @@ type HostFloats interface {
 	HostFloat64(s Storage) []float64
 }
 
+// The registry is copied on write, so the lookup every op makes takes no lock.
 var (
-	mu       sync.RWMutex
-	registry = map[Device]Backend{}
+	mu       sync.Mutex
+	registry atomic.Pointer[map[Device]Backend]
 )
 
 // Register makes a backend available for its device; a later registration replaces an earlier.
 func Register(b Backend) {
 	mu.Lock()
 	defer mu.Unlock()
-	registry[b.Device()] = b
+	next := map[Device]Backend{}
+	if cur := registry.Load(); cur != nil {
+		maps.Copy(next, *cur)
+	}
+	next[b.Device()] = b
+	registry.Store(&next)
 }
 
 // Get returns the backend registered for dev.
 func Get(dev Device) (Backend, error) {
-	mu.RLock()
-	defer mu.RUnlock()
-	b, ok := registry[dev]
-	if !ok {
-		return nil, fmt.Errorf("backend: no backend registered for device %q", dev)
+	if cur := registry.Load(); cur != nil {
+		if b, ok := (*cur)[dev]; ok {
+			return b, nil
+		}
 	}
-	return b, nil
+	return nil, fmt.Errorf("backend: no backend registered for device %q", dev)
 }
 
 // Devices lists the registered devices.
 func Devices() []Device {
-	mu.RLock()
-	defer mu.RUnlock()
 	var ds []Device
-	for d := range registry {
-		ds = append(ds, d)
+	if cur := registry.Load(); cur != nil {
+		for d := range *cur {
+			ds = append(ds, d)
+		}
 	}
 	return ds
 }
