@@ -26,6 +26,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"train", "train a model on built-in or CSV data and report test metrics", runTrain},
+		{"bench", "run the reference workloads and print JSON lines comparable with PyTorch's", runBench},
 	}
 }
 

@@ -1,0 +1,64 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/ember-ml/ember/internal/bench"
+)
+
+func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("bench", "Runs the reference workloads of shared/bench/torch_bench.py and prints one JSON line per\nworkload, with that script's field names: circles (w1), fashion-mlp (w2), gemm (w4),\nlatency (w5), or all. Usage: ember bench [flags] [workload]", stdout)
+	threads := fs.Int("threads", 1, "goroutines for the kernels (also GOMAXPROCS)")
+	repeat := fs.Int("repeat", 1, "runs of the training workloads; the median is reported")
+	fashion := fs.String("fashion-dir", "", "Fashion-MNIST folder (default: Debian's /usr/share/datasets/fashion-mnist)")
+	seed := fs.Uint64("seed", 0, "random seed")
+	workload := "all"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		workload, args = args[0], args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			helpText[fs]()
+			return err
+		}
+		return usagef("%v (run \"ember bench --help\")", err)
+	}
+	switch fs.NArg() {
+	case 0:
+	case 1:
+		if workload != "all" {
+			return usagef("two workloads given (%q and %q); run one, or all", workload, fs.Arg(0))
+		}
+		workload = fs.Arg(0)
+	default:
+		return usagef("unexpected arguments %q", fs.Args()[1:])
+	}
+	if *threads < 1 {
+		return usagef("--threads must be at least 1, got %d", *threads)
+	}
+	names := []string{workload}
+	if workload == "all" {
+		names = bench.Workloads
+	}
+	for _, name := range names {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		r, err := bench.Run(name, bench.Options{Threads: *threads, Repeat: *repeat, FashionDir: *fashion, Seed: *seed})
+		if err != nil {
+			return err
+		}
+		line, err := json.Marshal(r)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, string(line))
+	}
+	return nil
+}
