@@ -258,6 +258,29 @@ func (o *Optimizer) Step() {
 
 type float interface{ ~float32 | ~float64 }
 
+// adamVector runs Adam's update on a float32 prefix of the slices with SIMD and returns how
+// many elements it did (nil where the CPU has no vector kernel).
+var adamVector func(w, g, m, v []float32, b1, omb1, b2, omb2, step, bc2sqrt, eps float32) int
+
+// adamFloat32 is the float32 Adam update in PyTorch's operation order: the vector kernel for
+// most elements, the same arithmetic in scalar float32 for the rest.
+func adamFloat32(w, d, m, v []float32, b1, b2, stepSize, bc2sqrt, eps float64) {
+	// The coefficients are rounded to float32 from float64, as PyTorch rounds its Python floats.
+	fb1, fb2, fs, fc, fe := float32(b1), float32(b2), float32(stepSize), float32(bc2sqrt), float32(eps)
+	o1, o2 := float32(1-b1), float32(1-b2)
+	done := 0
+	if adamVector != nil {
+		done = adamVector(w, d, m, v, fb1, o1, fb2, o2, fs, fc, fe)
+	}
+	for i := done; i < len(w); i++ {
+		g := d[i]
+		m[i] = m[i]*fb1 + g*o1
+		v[i] = v[i]*fb2 + g*g*o2
+		denom := float32(math.Sqrt(float64(v[i])))/fc + fe
+		w[i] -= fs * (m[i] / denom)
+	}
+}
+
 // hostOf returns the writable elements of a parameter.
 func hostOf[T float](p *tensor.Tensor) []T {
 	var s []T
@@ -342,6 +365,24 @@ func update[T float](kind Kind, g *Group, p, grad *tensor.Tensor, st *ParamState
 		bc1 := 1 - math.Pow(b1, float64(st.Step))
 		bc2sqrt := math.Sqrt(1 - math.Pow(b2, float64(st.Step)))
 		stepSize := lr / bc1
+		if w32, ok := any(w).([]float32); ok && !g.AMSGrad {
+			d32 := any(d).([]float32)
+			if kind == KindAdamW && wd != 0 {
+				f := float32(1 - lr*wd)
+				for i := range w32 {
+					w32[i] *= f
+				}
+			} else if wd != 0 {
+				dd := make([]float32, len(d32)) // the gradient itself is not changed
+				f := float32(wd)
+				for i := range dd {
+					dd[i] = d32[i] + f*w32[i]
+				}
+				d32 = dd
+			}
+			adamFloat32(w32, d32, any(m).([]float32), any(v).([]float32), b1, b2, stepSize, bc2sqrt, g.Eps)
+			return
+		}
 		for i := range w {
 			wi, gi := float64(w[i]), float64(d[i])
 			if kind == KindAdamW {

@@ -97,6 +97,23 @@ func packA(dst []float32, a matView, mb, kb, mr int) {
 	pos := 0
 	for i0 := 0; i0 < mb; i0 += mr {
 		rows := min(mr, mb-i0)
+		if a.cs == 1 && a.rs != 1 {
+			// Row-major A: read each row contiguously, write it down the panel.
+			panel := dst[pos : pos+kb*mr]
+			for i := range rows {
+				src := a.data[a.off+(i0+i)*a.rs : a.off+(i0+i)*a.rs+kb]
+				for p, v := range src {
+					panel[p*mr+i] = v
+				}
+			}
+			for i := rows; i < mr; i++ {
+				for p := range kb {
+					panel[p*mr+i] = 0
+				}
+			}
+			pos += kb * mr
+			continue
+		}
 		for p := range kb {
 			base := a.off + i0*a.rs + p*a.cs
 			for i := range rows {
@@ -116,6 +133,23 @@ func packB(dst []float32, b matView, kb, nb, nr int) {
 	pos := 0
 	for j0 := 0; j0 < nb; j0 += nr {
 		cols := min(nr, nb-j0)
+		if b.rs == 1 && b.cs != 1 {
+			// Transposed B (x·Wᵀ): read each column contiguously, write it down the panel.
+			panel := dst[pos : pos+kb*nr]
+			for j := range cols {
+				src := b.data[b.off+(j0+j)*b.cs : b.off+(j0+j)*b.cs+kb]
+				for p, v := range src {
+					panel[p*nr+j] = v
+				}
+			}
+			for j := cols; j < nr; j++ {
+				for p := range kb {
+					panel[p*nr+j] = 0
+				}
+			}
+			pos += kb * nr
+			continue
+		}
 		for p := range kb {
 			base := b.off + p*b.rs + j0*b.cs
 			if b.cs == 1 {

@@ -1,0 +1,43 @@
+package bench
+
+import (
+	"os"
+	"testing"
+
+	"github.com/ember-ml/ember/data"
+	"github.com/ember-ml/ember/nn"
+	"github.com/ember-ml/ember/optim"
+	"github.com/ember-ml/ember/tensor"
+)
+
+func BenchmarkFashionMLPStep(b *testing.B) {
+	if _, err := os.Stat(data.FashionMNISTDir); err != nil {
+		b.Skip("Fashion-MNIST not installed")
+	}
+	train, _, err := data.LoadFashionMNIST("")
+	if err != nil {
+		b.Fatal(err)
+	}
+	model := nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10))
+	opt := optim.Adam(model.Parameters(), optim.LR(1e-3))
+	loss := nn.CrossEntropyLoss()
+	var batches []data.Batch
+	for bt := range data.Loader(train, 128, data.Shuffle(1), data.DropLast()).All() {
+		batches = append(batches, bt)
+		if len(batches) == 50 {
+			break
+		}
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		bt := batches[i%len(batches)]
+		i++
+		l := loss(model.Forward(bt.X), bt.Y)
+		opt.ZeroGrad()
+		l.Backward()
+		opt.Step()
+	}
+	b.ReportMetric(float64(b.N*128)/b.Elapsed().Seconds(), "samples/s")
+	_ = tensor.Float32
+}
