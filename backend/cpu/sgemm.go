@@ -73,6 +73,16 @@ const (
 	gemmNC = 3072
 )
 
+// strided2D copies a rows×cols block between strided layouts:
+// dst[doff + r·drs + c·dcs] = src[soff + r·srs + c·scs]. Assembly replaces it on amd64.
+var strided2D = func(dst []float32, doff int, src []float32, soff, rows, cols, srs, scs, drs, dcs int) {
+	for r := range rows {
+		for c := range cols {
+			dst[doff+r*drs+c*dcs] = src[soff+r*srs+c*scs]
+		}
+	}
+}
+
 // matView is a strided matrix: element (i, j) is data[off + i*rs + j*cs].
 type matView struct {
 	data   []float32
@@ -100,12 +110,7 @@ func packA(dst []float32, a matView, mb, kb, mr int) {
 		if a.cs == 1 && a.rs != 1 {
 			// Row-major A: read each row contiguously, write it down the panel.
 			panel := dst[pos : pos+kb*mr]
-			for i := range rows {
-				src := a.data[a.off+(i0+i)*a.rs : a.off+(i0+i)*a.rs+kb]
-				for p, v := range src {
-					panel[p*mr+i] = v
-				}
-			}
+			strided2D(panel, 0, a.data, a.off+i0*a.rs, rows, kb, a.rs, 1, 1, mr)
 			for i := rows; i < mr; i++ {
 				for p := range kb {
 					panel[p*mr+i] = 0
@@ -136,12 +141,7 @@ func packB(dst []float32, b matView, kb, nb, nr int) {
 		if b.rs == 1 && b.cs != 1 {
 			// Transposed B (x·Wᵀ): read each column contiguously, write it down the panel.
 			panel := dst[pos : pos+kb*nr]
-			for j := range cols {
-				src := b.data[b.off+(j0+j)*b.cs : b.off+(j0+j)*b.cs+kb]
-				for p, v := range src {
-					panel[p*nr+j] = v
-				}
-			}
+			strided2D(panel, 0, b.data, b.off+j0*b.cs, cols, kb, b.cs, 1, 1, nr)
 			for j := cols; j < nr; j++ {
 				for p := range kb {
 					panel[p*nr+j] = 0

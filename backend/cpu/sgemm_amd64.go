@@ -10,6 +10,21 @@ func sgemmKernelAVX2(kc int, a, b, c *float32, ldc int)
 //go:noescape
 func sgemmKernelAVX512(kc int, a, b, c *float32, ldc int)
 
+//go:noescape
+func copy2D(dst, src *float32, rows, cols, srs, scs, drs, dcs int)
+
+func init() {
+	strided2D = func(dst []float32, doff int, src []float32, soff, rows, cols, srs, scs, drs, dcs int) {
+		if rows == 0 || cols == 0 {
+			return
+		}
+		// Bounds: the last element each side touches must exist.
+		_ = dst[doff+(rows-1)*drs+(cols-1)*dcs]
+		_ = src[soff+(rows-1)*srs+(cols-1)*scs]
+		copy2D(&dst[doff], &src[soff], rows, cols, srs, scs, drs, dcs)
+	}
+}
+
 func init() {
 	switch {
 	case cpu.X86.HasAVX512F && !forceAVX2:

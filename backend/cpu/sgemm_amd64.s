@@ -212,3 +212,41 @@ avx512store:
 	VMOVUPS Z31, 64(DX)
 	VZEROUPPER
 	RET
+
+// func copy2D(dst, src *float32, rows, cols, srs, scs, drs, dcs int)
+// dst[r·drs + c·dcs] = src[r·srs + c·scs] for r < rows, c < cols (strides in elements):
+// the strided gathers of GEMM packing, without bounds checks.
+TEXT ·copy2D(SB), NOSPLIT, $0-64
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ rows+16(FP), R8
+	MOVQ cols+24(FP), R9
+	MOVQ srs+32(FP), R10
+	SHLQ $2, R10
+	MOVQ scs+40(FP), R11
+	SHLQ $2, R11
+	MOVQ drs+48(FP), R12
+	SHLQ $2, R12
+	MOVQ dcs+56(FP), R13
+	SHLQ $2, R13
+	TESTQ R8, R8
+	JZ cdone
+	TESTQ R9, R9
+	JZ cdone
+crow:
+	MOVQ SI, AX
+	MOVQ DI, BX
+	MOVQ R9, CX
+ccol:
+	MOVL (AX), DX
+	MOVL DX, (BX)
+	ADDQ R11, AX
+	ADDQ R13, BX
+	DECQ CX
+	JNZ ccol
+	ADDQ R10, SI
+	ADDQ R12, DI
+	DECQ R8
+	JNZ crow
+cdone:
+	RET
