@@ -13,11 +13,12 @@ import (
 // from the CPU's features, and a pure-Go kernel elsewhere. Large products run on several
 // goroutines. The reference loop in matmul.go is its specification; tests compare the two.
 
-// kernelArch is a micro-kernel computing C[mr×nr] += Apanel·Bpanel over kc.
+// kernelArch is a micro-kernel computing C[mr×nr] += Apanel·Bpanel over kc, or
+// C = Apanel·Bpanel when overwrite is set.
 type kernelArch struct {
 	name   string
 	mr, nr int
-	kernel func(kc int, a, b, c []float32, ldc int)
+	kernel func(kc int, a, b, c []float32, ldc int, overwrite bool)
 }
 
 // forceAVX2 selects the AVX2 kernel even on AVX-512 machines (set EMBER_GEMM=avx2, for tests
@@ -29,8 +30,8 @@ var sgemmArch = kernelArch{name: "go", mr: 4, nr: 8, kernel: sgemmKernelGo}
 // KernelName reports which float32 GEMM micro-kernel runs: "avx512", "avx2" or "go".
 func KernelName() string { return sgemmArch.name }
 
-// sgemmKernelGo is the portable micro-kernel: C[4×8] += A·B.
-func sgemmKernelGo(kc int, a, b, c []float32, ldc int) {
+// sgemmKernelGo is the portable micro-kernel: C[4×8] += A·B (C = A·B when overwrite).
+func sgemmKernelGo(kc int, a, b, c []float32, ldc int, overwrite bool) {
 	var acc [4][8]float32
 	for p := range kc {
 		ap := a[p*4 : p*4+4]
@@ -46,7 +47,11 @@ func sgemmKernelGo(kc int, a, b, c []float32, ldc int) {
 	for i := range 4 {
 		row := c[i*ldc : i*ldc+8]
 		for j := range 8 {
-			row[j] += acc[i][j]
+			if overwrite {
+				row[j] = acc[i][j]
+			} else {
+				row[j] += acc[i][j]
+			}
 		}
 	}
 }
@@ -170,12 +175,15 @@ func packB(dst []float32, b matView, kb, nb, nr int) {
 // sgemm computes C = A·B (or C += A·B when accumulate) for an m×k A and a k×n B; C is
 // row-major at c[coff:] with row stride ldc.
 func sgemm(m, n, k int, a, b matView, c []float32, coff, ldc int, accumulate bool) {
-	if !accumulate {
-		for i := range m {
-			clear(c[coff+i*ldc : coff+i*ldc+n])
-		}
+	if m == 0 || n == 0 {
+		return
 	}
-	if m == 0 || n == 0 || k == 0 {
+	if k == 0 {
+		if !accumulate {
+			for i := range m {
+				clear(c[coff+i*ldc : coff+i*ldc+n])
+			}
+		}
 		return
 	}
 	arch := sgemmArch
@@ -224,17 +232,23 @@ func sgemm(m, n, k int, a, b matView, c []float32, coff, ldc int, accumulate boo
 							apanel := (*ap)[ir*kb:]
 							rows := min(mr, mb-ir)
 							cpos := coff + (ic+ir)*ldc + jc + jr
+							// The first k block overwrites C unless the caller accumulates.
+							overwrite := pc == 0 && !accumulate
 							if rows == mr && cols == nr {
-								arch.kernel(kb, apanel, bpanel, c[cpos:], ldc)
+								arch.kernel(kb, apanel, bpanel, c[cpos:], ldc, overwrite)
 								continue
 							}
 							t := tmp[:mr*nr]
-							clear(t)
-							arch.kernel(kb, apanel, bpanel, t, nr)
+							arch.kernel(kb, apanel, bpanel, t, nr, true)
 							for i := range rows {
 								row := c[cpos+i*ldc : cpos+i*ldc+cols]
+								trow := t[i*nr : i*nr+cols]
+								if overwrite {
+									copy(row, trow)
+									continue
+								}
 								for j := range row {
-									row[j] += t[i*nr+j]
+									row[j] += trow[j]
 								}
 							}
 						}

@@ -5,10 +5,10 @@ package cpu
 import "golang.org/x/sys/cpu"
 
 //go:noescape
-func sgemmKernelAVX2(kc int, a, b, c *float32, ldc int)
+func sgemmKernelAVX2(kc int, a, b, c *float32, ldc, overwrite int)
 
 //go:noescape
-func sgemmKernelAVX512(kc int, a, b, c *float32, ldc int)
+func sgemmKernelAVX512(kc int, a, b, c *float32, ldc, overwrite int)
 
 //go:noescape
 func copy2D(dst, src *float32, rows, cols, srs, scs, drs, dcs int)
@@ -28,12 +28,19 @@ func init() {
 func init() {
 	switch {
 	case cpu.X86.HasAVX512F && !forceAVX2:
-		sgemmArch = kernelArch{name: "avx512", mr: 12, nr: 32, kernel: func(kc int, a, b, c []float32, ldc int) {
-			sgemmKernelAVX512(kc, &a[0], &b[0], &c[0], ldc)
+		sgemmArch = kernelArch{name: "avx512", mr: 12, nr: 32, kernel: func(kc int, a, b, c []float32, ldc int, overwrite bool) {
+			sgemmKernelAVX512(kc, &a[0], &b[0], &c[0], ldc, b2i(overwrite))
 		}}
 	case cpu.X86.HasAVX2 && cpu.X86.HasFMA:
-		sgemmArch = kernelArch{name: "avx2", mr: 6, nr: 16, kernel: func(kc int, a, b, c []float32, ldc int) {
-			sgemmKernelAVX2(kc, &a[0], &b[0], &c[0], ldc)
+		sgemmArch = kernelArch{name: "avx2", mr: 6, nr: 16, kernel: func(kc int, a, b, c []float32, ldc int, overwrite bool) {
+			sgemmKernelAVX2(kc, &a[0], &b[0], &c[0], ldc, b2i(overwrite))
 		}}
 	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

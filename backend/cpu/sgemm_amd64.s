@@ -2,10 +2,10 @@
 
 #include "textflag.h"
 
-// func sgemmKernelAVX2(kc int, a, b, c *float32, ldc int)
+// func sgemmKernelAVX2(kc int, a, b, c *float32, ldc, overwrite int)
 // C[6×16] += A·B for packed panels: a holds kc groups of 6 rows, b kc groups of 16 columns;
 // c is row-major with a row stride of ldc elements.
-TEXT ·sgemmKernelAVX2(SB), NOSPLIT, $0-40
+TEXT ·sgemmKernelAVX2(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DI
@@ -52,6 +52,9 @@ avx2loop:
 	DECQ CX
 	JNZ avx2loop
 avx2store:
+	MOVQ overwrite+40(FP), AX
+	TESTQ AX, AX
+	JNZ avx2over
 	VADDPS (DX), Y4, Y4
 	VMOVUPS Y4, (DX)
 	VADDPS 32(DX), Y5, Y5
@@ -83,10 +86,30 @@ avx2store:
 	VMOVUPS Y15, 32(DX)
 	VZEROUPPER
 	RET
+avx2over:
+	VMOVUPS Y4, (DX)
+	VMOVUPS Y5, 32(DX)
+	ADDQ R8, DX
+	VMOVUPS Y6, (DX)
+	VMOVUPS Y7, 32(DX)
+	ADDQ R8, DX
+	VMOVUPS Y8, (DX)
+	VMOVUPS Y9, 32(DX)
+	ADDQ R8, DX
+	VMOVUPS Y10, (DX)
+	VMOVUPS Y11, 32(DX)
+	ADDQ R8, DX
+	VMOVUPS Y12, (DX)
+	VMOVUPS Y13, 32(DX)
+	ADDQ R8, DX
+	VMOVUPS Y14, (DX)
+	VMOVUPS Y15, 32(DX)
+	VZEROUPPER
+	RET
 
-// func sgemmKernelAVX512(kc int, a, b, c *float32, ldc int)
+// func sgemmKernelAVX512(kc int, a, b, c *float32, ldc, overwrite int)
 // C[12×32] += A·B for packed panels: a holds kc groups of 12 rows, b kc groups of 32 columns.
-TEXT ·sgemmKernelAVX512(SB), NOSPLIT, $0-40
+TEXT ·sgemmKernelAVX512(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DI
@@ -151,6 +174,9 @@ avx512loop:
 	DECQ CX
 	JNZ avx512loop
 avx512store:
+	MOVQ overwrite+40(FP), AX
+	TESTQ AX, AX
+	JNZ avx512over
 	VADDPS (DX), Z8, Z8
 	VMOVUPS Z8, (DX)
 	VADDPS 64(DX), Z9, Z9
@@ -209,6 +235,44 @@ avx512store:
 	VADDPS (DX), Z30, Z30
 	VMOVUPS Z30, (DX)
 	VADDPS 64(DX), Z31, Z31
+	VMOVUPS Z31, 64(DX)
+	VZEROUPPER
+	RET
+avx512over:
+	VMOVUPS Z8, (DX)
+	VMOVUPS Z9, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z10, (DX)
+	VMOVUPS Z11, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z12, (DX)
+	VMOVUPS Z13, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z14, (DX)
+	VMOVUPS Z15, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z16, (DX)
+	VMOVUPS Z17, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z18, (DX)
+	VMOVUPS Z19, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z20, (DX)
+	VMOVUPS Z21, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z22, (DX)
+	VMOVUPS Z23, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z24, (DX)
+	VMOVUPS Z25, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z26, (DX)
+	VMOVUPS Z27, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z28, (DX)
+	VMOVUPS Z29, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z30, (DX)
 	VMOVUPS Z31, 64(DX)
 	VZEROUPPER
 	RET

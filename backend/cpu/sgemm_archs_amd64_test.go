@@ -8,8 +8,8 @@ import "golang.org/x/sys/cpu"
 func extraArchs() []kernelArch {
 	var out []kernelArch
 	if cpu.X86.HasAVX2 && cpu.X86.HasFMA && sgemmArch.name != "avx2" {
-		out = append(out, kernelArch{name: "avx2", mr: 6, nr: 16, kernel: func(kc int, a, b, c []float32, ldc int) {
-			sgemmKernelAVX2(kc, &a[0], &b[0], &c[0], ldc)
+		out = append(out, kernelArch{name: "avx2", mr: 6, nr: 16, kernel: func(kc int, a, b, c []float32, ldc int, overwrite bool) {
+			sgemmKernelAVX2(kc, &a[0], &b[0], &c[0], ldc, b2i(overwrite))
 		}})
 	}
 	return out
