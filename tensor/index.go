@@ -32,6 +32,11 @@ func checkIndex(op string, index *Tensor, n int) {
 // Gather returns out[i][j][k] = t[index[i][j][k]][j][k] for dim 0 (and likewise for other
 // dims); index has t's number of dims and is no larger than t outside dim.
 func (t *Tensor) Gather(dim int, index *Tensor) *Tensor {
+	return t.gather(dim, index, true)
+}
+
+// gather is Gather with the index check optional, for callers that checked a smaller index.
+func (t *Tensor) gather(dim int, index *Tensor, check bool) *Tensor {
 	dim = t.normDim("gather", dim)
 	if index.Dim() != t.Dim() && !(t.Dim() == 0 && index.Dim() <= 1) {
 		panic(fmt.Sprintf("gather: index %v and input %v must have the same number of dimensions", index.layout.Shape, t.layout.Shape))
@@ -45,7 +50,9 @@ func (t *Tensor) Gather(dim int, index *Tensor) *Tensor {
 	if t.Dim() == 0 {
 		src = t.view(backend.Layout{Shape: []int{1}, Strides: []int{1}, Offset: t.layout.Offset})
 	}
-	checkIndex("gather", index, src.layout.Shape[dim])
+	if check {
+		checkIndex("gather", index, src.layout.Shape[dim])
+	}
 	out := ZerosOf(t.DType(), index.layout.Shape...)
 	idxL := index.layout
 	out.be().Gather(out.storage, src.storage, src.layout, index.storage, idxL, dim)
@@ -93,6 +100,11 @@ func (t *Tensor) IndexSelect(dim int, index *Tensor) *Tensor {
 		panic(fmt.Sprintf("index_select: index must be 1-D, got shape %v", index.layout.Shape))
 	}
 	idx := index.Reshape(-1)
+	n := 1
+	if t.Dim() > 0 {
+		n = t.layout.Shape[dim]
+	}
+	checkIndex("index_select", idx, n)
 	shape := t.Shape()
 	if t.Dim() == 0 {
 		shape = []int{1}
@@ -102,7 +114,7 @@ func (t *Tensor) IndexSelect(dim int, index *Tensor) *Tensor {
 	st[dim] = idx.layout.Strides[0]
 	wide := idx.view(backend.Layout{Shape: shape, Strides: st, Offset: idx.layout.Offset})
 	var out *Tensor
-	NoGrad(func() { out = t.Gather(dim, wide) })
+	NoGrad(func() { out = t.gather(dim, wide, false) })
 	if t.Dim() == 0 {
 		out = out.Reshape()
 	}

@@ -20,6 +20,9 @@ func (Backend) Gather(dst backend.Storage, src backend.Storage, srcL backend.Lay
 }
 
 func gather[T Elem](dst []T, src []T, srcL backend.Layout, idx []int64, idxL backend.Layout, dim int) {
+	if gatherRows(dst, src, srcL, idx, idxL, dim) {
+		return
+	}
 	// Walk the index shape; the source offset ignores dim (stride 0) and adds index·stride.
 	srcSt := append([]int(nil), srcL.Strides...)
 	dimSt := srcSt[dim]
@@ -62,4 +65,26 @@ func scatterAdd[T number](dst []T, dstL backend.Layout, idx []int64, idxL backen
 			d += in[2]
 		}
 	})
+}
+
+// gatherRows is the fast path of index_select on dim 0 of a contiguous tensor: the index
+// varies only along dim 0 (zero strides elsewhere), so each output row is a copy of a row.
+func gatherRows[T Elem](dst []T, src []T, srcL backend.Layout, idx []int64, idxL backend.Layout, dim int) bool {
+	if dim != 0 || len(idxL.Shape) == 0 || !srcL.IsContiguous() {
+		return false
+	}
+	for d := 1; d < len(idxL.Strides); d++ {
+		if idxL.Strides[d] != 0 || idxL.Shape[d] != srcL.Shape[d] {
+			return false
+		}
+	}
+	row := 1
+	for _, d := range srcL.Shape[1:] {
+		row *= d
+	}
+	for i := range idxL.Shape[0] {
+		r := int(idx[idxL.Offset+i*idxL.Strides[0]])
+		copy(dst[i*row:(i+1)*row], src[srcL.Offset+r*row:srcL.Offset+(r+1)*row])
+	}
+	return true
 }

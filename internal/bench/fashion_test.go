@@ -41,3 +41,28 @@ func BenchmarkFashionMLPStep(b *testing.B) {
 	b.ReportMetric(float64(b.N*128)/b.Elapsed().Seconds(), "samples/s")
 	_ = tensor.Float32
 }
+
+func BenchmarkFashionMLPEpochLoader(b *testing.B) {
+	if _, err := os.Stat(data.FashionMNISTDir); err != nil {
+		b.Skip("Fashion-MNIST not installed")
+	}
+	train, _, err := data.LoadFashionMNIST("")
+	if err != nil {
+		b.Fatal(err)
+	}
+	sub := train.Subset(seq(128 * 100))
+	for b.Loop() {
+		model := nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10))
+		opt := optim.Adam(model.Parameters(), optim.LR(1e-3))
+		trainLoop(model, nn.CrossEntropyLoss(), opt, sub, 128, 1, true, 1)
+	}
+	b.ReportMetric(float64(b.N*128*100)/b.Elapsed().Seconds(), "samples/s")
+}
+
+func seq(n int) []int {
+	s := make([]int, n)
+	for i := range s {
+		s[i] = i
+	}
+	return s
+}
