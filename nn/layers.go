@@ -62,6 +62,7 @@ type Activation struct {
 	extra string
 	fn    func(*tensor.Tensor) *tensor.Tensor
 	fused string // the tensor.Linear activation equal to this one, if any
+	spec  *Spec  // how to rebuild it
 }
 
 // Forward applies the activation.
@@ -72,61 +73,67 @@ func (a *Activation) Describe() (string, string) { return a.name, a.extra }
 
 // ReLU returns max(x, 0) as a layer.
 func ReLU() *Activation {
-	return &Activation{name: "ReLU", fn: (*tensor.Tensor).ReLU, fused: tensor.ActReLU}
+	return &Activation{name: "ReLU", fn: (*tensor.Tensor).ReLU, fused: tensor.ActReLU, spec: &Spec{Kind: "ReLU"}}
 }
 
 // LeakyReLU returns x for x > 0 and slope·x elsewhere (PyTorch's default slope is 0.01).
 func LeakyReLU(slope float64) *Activation {
-	return &Activation{name: "LeakyReLU", extra: "negative_slope=" + pyFloat(slope), fn: func(x *tensor.Tensor) *tensor.Tensor { return x.LeakyReLU(slope) }}
+	return &Activation{name: "LeakyReLU", extra: "negative_slope=" + pyFloat(slope), fn: func(x *tensor.Tensor) *tensor.Tensor { return x.LeakyReLU(slope) },
+		spec: &Spec{Kind: "LeakyReLU", Slope: slope}}
 }
 
 // ELU returns x for x > 0 and alpha·(eˣ−1) elsewhere (PyTorch's default alpha is 1).
 func ELU(alpha float64) *Activation {
-	return &Activation{name: "ELU", extra: "alpha=" + pyFloat(alpha), fn: func(x *tensor.Tensor) *tensor.Tensor { return x.ELU(alpha) }}
+	return &Activation{name: "ELU", extra: "alpha=" + pyFloat(alpha), fn: func(x *tensor.Tensor) *tensor.Tensor { return x.ELU(alpha) },
+		spec: &Spec{Kind: "ELU", Alpha: alpha}}
 }
 
 // Tanh returns tanh as a layer.
 func Tanh() *Activation {
-	return &Activation{name: "Tanh", fn: (*tensor.Tensor).Tanh, fused: tensor.ActTanh}
+	return &Activation{name: "Tanh", fn: (*tensor.Tensor).Tanh, fused: tensor.ActTanh, spec: &Spec{Kind: "Tanh"}}
 }
 
 // Sigmoid returns the logistic function as a layer.
 func Sigmoid() *Activation {
-	return &Activation{name: "Sigmoid", fn: (*tensor.Tensor).Sigmoid, fused: tensor.ActSigmoid}
+	return &Activation{name: "Sigmoid", fn: (*tensor.Tensor).Sigmoid, fused: tensor.ActSigmoid, spec: &Spec{Kind: "Sigmoid"}}
 }
 
 // GELU returns the exact GELU as a layer; GELUTanh the tanh approximation.
 func GELU() *Activation {
-	return &Activation{name: "GELU", extra: "approximate='none'", fn: (*tensor.Tensor).GELU}
+	return &Activation{name: "GELU", extra: "approximate='none'", fn: (*tensor.Tensor).GELU, spec: &Spec{Kind: "GELU"}}
 }
 
 // GELUTanh returns GELU with approximate='tanh'.
 func GELUTanh() *Activation {
-	return &Activation{name: "GELU", extra: "approximate='tanh'", fn: (*tensor.Tensor).GELUTanh}
+	return &Activation{name: "GELU", extra: "approximate='tanh'", fn: (*tensor.Tensor).GELUTanh, spec: &Spec{Kind: "GELU", Approx: "tanh"}}
 }
 
 // SiLU returns x·sigmoid(x) as a layer.
-func SiLU() *Activation { return &Activation{name: "SiLU", fn: (*tensor.Tensor).SiLU} }
+func SiLU() *Activation {
+	return &Activation{name: "SiLU", fn: (*tensor.Tensor).SiLU, spec: &Spec{Kind: "SiLU"}}
+}
 
 // Softplus returns log(1+e^(beta·x))/beta, linear above threshold (defaults 1 and 20).
 func Softplus(beta, threshold float64) *Activation {
 	return &Activation{name: "Softplus", extra: fmt.Sprintf("beta=%v, threshold=%v", beta, threshold),
-		fn: func(x *tensor.Tensor) *tensor.Tensor { return x.Softplus(beta, threshold) }}
+		fn: func(x *tensor.Tensor) *tensor.Tensor { return x.Softplus(beta, threshold) }, spec: &Spec{Kind: "Softplus", Beta: beta, Threshold: threshold}}
 }
 
 // Softmax normalises along dim as a layer.
 func Softmax(dim int) *Activation {
-	return &Activation{name: "Softmax", extra: fmt.Sprintf("dim=%d", dim), fn: func(x *tensor.Tensor) *tensor.Tensor { return x.Softmax(dim) }}
+	return &Activation{name: "Softmax", extra: fmt.Sprintf("dim=%d", dim), fn: func(x *tensor.Tensor) *tensor.Tensor { return x.Softmax(dim) },
+		spec: &Spec{Kind: "Softmax", Dim: intp(dim)}}
 }
 
 // LogSoftmax returns log-probabilities along dim as a layer.
 func LogSoftmax(dim int) *Activation {
-	return &Activation{name: "LogSoftmax", extra: fmt.Sprintf("dim=%d", dim), fn: func(x *tensor.Tensor) *tensor.Tensor { return x.LogSoftmax(dim) }}
+	return &Activation{name: "LogSoftmax", extra: fmt.Sprintf("dim=%d", dim), fn: func(x *tensor.Tensor) *tensor.Tensor { return x.LogSoftmax(dim) },
+		spec: &Spec{Kind: "LogSoftmax", Dim: intp(dim)}}
 }
 
 // Identity returns its input unchanged.
 func Identity() *Activation {
-	return &Activation{name: "Identity", fn: func(x *tensor.Tensor) *tensor.Tensor { return x }}
+	return &Activation{name: "Identity", fn: func(x *tensor.Tensor) *tensor.Tensor { return x }, spec: &Spec{Kind: "Identity"}}
 }
 
 // ActivationByName returns the activation layer for a lower-case name used on command lines:
