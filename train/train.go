@@ -9,12 +9,14 @@ package train
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"maps"
 	"math"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -25,6 +27,7 @@ import (
 	"github.com/ember-ml/ember/nn"
 	"github.com/ember-ml/ember/optim"
 	"github.com/ember-ml/ember/optim/lr"
+	"github.com/ember-ml/ember/serialize"
 	"github.com/ember-ml/ember/tensor"
 )
 
@@ -99,6 +102,16 @@ type Config struct {
 	EarlyStopping *EarlyStopping
 	// ClipGradNorm, when positive, clips the gradient norm before each step.
 	ClipGradNorm float64
+
+	// CheckpointDir, when set, receives last.safetensors (a full checkpoint: model, optimizer,
+	// scheduler, epoch, random state and history) every CheckpointEvery epochs (default 1),
+	// and best.safetensors (the model alone) whenever the monitored loss improves — the
+	// validation loss, or the training loss without validation.
+	CheckpointDir   string
+	CheckpointEvery int
+	// Resume continues from a checkpoint written by an earlier run with the same model,
+	// optimizer and scheduler; the result equals an uninterrupted run's bit for bit.
+	Resume string
 
 	// Progress receives a progress bar when it is a terminal and one line per epoch
 	// otherwise; nil prints nothing.
@@ -176,7 +189,19 @@ func Fit(ctx context.Context, cfg Config) (*History, error) {
 	stop := newStopper(cfg)
 	out := newReporter(cfg.Progress, cfg.Epochs, cfg.Train.Len())
 	defer nn.Train(cfg.Model)
-	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
+	first := 1
+	if cfg.Resume != "" {
+		done, err := resume(cfg, h)
+		if err != nil {
+			return nil, err
+		}
+		first = done + 1
+	}
+	bestLoss := math.Inf(1)
+	for _, e := range h.Epochs {
+		bestLoss = math.Min(bestLoss, monitoredLoss(e))
+	}
+	for epoch := first; epoch <= cfg.Epochs; epoch++ {
 		start := time.Now()
 		rec := Epoch{Epoch: epoch, ValLoss: math.NaN(), Metrics: map[string]float64{}, LR: cfg.Optimizer.Groups()[0].LR}
 		nn.Train(cfg.Model)
@@ -208,6 +233,21 @@ func Fit(ctx context.Context, cfg Config) (*History, error) {
 				m = rec.TrainLoss
 			}
 			cfg.Plateau.Step(m)
+		}
+		if cfg.CheckpointDir != "" {
+			if l := monitoredLoss(rec); l < bestLoss {
+				bestLoss = l
+				if err := serialize.SaveModel(filepath.Join(cfg.CheckpointDir, "best.safetensors"), cfg.Model, map[string]string{"ember.epoch": fmt.Sprint(epoch)}); err != nil {
+					out.finish()
+					return h, err
+				}
+			}
+			if every := max(cfg.CheckpointEvery, 1); epoch%every == 0 || epoch == cfg.Epochs {
+				if err := saveCheckpoint(cfg, h, epoch); err != nil {
+					out.finish()
+					return h, err
+				}
+			}
 		}
 		if cfg.OnEpoch != nil {
 			if err := cfg.OnEpoch(rec); err != nil {
@@ -443,4 +483,70 @@ func (r *reporter) finish() {
 	if r.terminal {
 		fmt.Fprint(r.w, "\r\033[K")
 	}
+}
+
+func monitoredLoss(e Epoch) float64 {
+	if !math.IsNaN(e.ValLoss) {
+		return e.ValLoss
+	}
+	return e.TrainLoss
+}
+
+// epochJSON is an Epoch as JSON can hold it (no NaN).
+type epochJSON struct {
+	Epoch     int                `json:"epoch"`
+	TrainLoss float64            `json:"train_loss"`
+	ValLoss   *float64           `json:"val_loss,omitempty"`
+	Metrics   map[string]float64 `json:"metrics,omitempty"`
+	LR        float64            `json:"lr"`
+	Duration  time.Duration      `json:"duration_ns"`
+}
+
+func saveCheckpoint(cfg Config, h *History, epoch int) error {
+	var hist []epochJSON
+	for _, e := range h.Epochs {
+		j := epochJSON{e.Epoch, e.TrainLoss, nil, e.Metrics, e.LR, e.Duration}
+		if !math.IsNaN(e.ValLoss) {
+			v := e.ValLoss
+			j.ValLoss = &v
+		}
+		hist = append(hist, j)
+	}
+	hb, err := json.Marshal(hist)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(cfg.CheckpointDir, 0o755); err != nil {
+		return fmt.Errorf("train: %w", err)
+	}
+	return serialize.SaveCheckpoint(filepath.Join(cfg.CheckpointDir, "last.safetensors"), serialize.Checkpoint{
+		Model: cfg.Model, Optimizer: cfg.Optimizer, Scheduler: cfg.Scheduler, Epoch: epoch,
+		Extra: map[string]string{"history": string(hb)},
+	})
+}
+
+// resume loads cfg.Resume into the run's objects and history and returns the epochs done.
+func resume(cfg Config, h *History) (int, error) {
+	c := serialize.Checkpoint{Model: cfg.Model, Optimizer: cfg.Optimizer, Scheduler: cfg.Scheduler}
+	if err := serialize.LoadCheckpoint(cfg.Resume, &c); err != nil {
+		return 0, err
+	}
+	var hist []epochJSON
+	if s := c.Extra["history"]; s != "" {
+		if err := json.Unmarshal([]byte(s), &hist); err != nil {
+			return 0, fmt.Errorf("train: resume: history: %w", err)
+		}
+	}
+	for _, j := range hist {
+		e := Epoch{Epoch: j.Epoch, TrainLoss: j.TrainLoss, ValLoss: math.NaN(), Metrics: j.Metrics, LR: j.LR, Duration: j.Duration}
+		if j.ValLoss != nil {
+			e.ValLoss = *j.ValLoss
+		}
+		if e.Metrics == nil {
+			e.Metrics = map[string]float64{}
+		}
+		h.Epochs = append(h.Epochs, e)
+	}
+	cfg.Train.SetEpoch(c.Epoch)
+	return c.Epoch, nil
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"os"
 	"strings"
 	"testing"
 
@@ -109,5 +110,53 @@ func TestFitHonoursCancellationAndHooks(t *testing.T) {
 	}
 	if _, err := train.Fit(context.Background(), train.Config{}); err == nil {
 		t.Fatal("empty config accepted")
+	}
+}
+
+// TestCheckpointResumeMatchesUninterruptedRun runs Fit for 6 epochs, and again for 3 epochs
+// plus a resumed run to 6: the weights and history must agree exactly.
+func TestCheckpointResumeMatchesUninterruptedRun(t *testing.T) {
+	setup := func() train.Config {
+		model, trl, val := circlesSetup(t)
+		opt := optim.Adam(nn.Parameters(model), optim.LR(0.02))
+		return train.Config{Model: model, Loss: nn.BCEWithLogitsLoss(), Optimizer: opt, Train: trl, Val: val, Epochs: 6,
+			Scheduler: lr.StepLR(opt, 2, 0.5)}
+	}
+	straight := setup()
+	want, err := train.Fit(context.Background(), straight)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	first := setup()
+	first.Epochs, first.CheckpointDir = 3, dir
+	if _, err := train.Fit(context.Background(), first); err != nil {
+		t.Fatal(err)
+	}
+	second := setup()
+	second.Resume = dir + "/last.safetensors"
+	got, err := train.Fit(context.Background(), second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Epochs) != 6 {
+		t.Fatalf("resumed history has %d epochs", len(got.Epochs))
+	}
+	for i := range want.Epochs {
+		if got.Epochs[i].TrainLoss != want.Epochs[i].TrainLoss || got.Epochs[i].ValLoss != want.Epochs[i].ValLoss {
+			t.Fatalf("epoch %d: resumed %+v, uninterrupted %+v", i+1, got.Epochs[i], want.Epochs[i])
+		}
+	}
+	a, b := nn.StateDict(straight.Model), nn.StateDict(second.Model)
+	for i := range a {
+		x, y := a[i].Tensor.Float32s(), b[i].Tensor.Float32s()
+		for j := range x {
+			if x[j] != y[j] {
+				t.Fatalf("%s differs after resuming", a[i].Name)
+			}
+		}
+	}
+	if _, err := os.Stat(dir + "/best.safetensors"); err != nil {
+		t.Fatal("no best model written")
 	}
 }
