@@ -2,6 +2,7 @@ package serialize_test
 
 import (
 	"bytes"
+	"math"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -158,4 +159,22 @@ func FuzzDecodeNPZ(f *testing.F) {
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		serialize.DecodeNPZ(raw) // must not panic
 	})
+}
+
+func TestCSVRoundTrip(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "t.csv")
+	x := tensor.FromRows([][]float32{{1.5, -2}, {float32(math.Inf(1)), float32(math.NaN())}})
+	if err := serialize.WriteCSV(p, []string{"a", "b"}, x); err != nil {
+		t.Fatal(err)
+	}
+	h, got, err := serialize.ReadCSV(p)
+	if err != nil || len(h) != 2 || h[1] != "b" {
+		t.Fatalf("%v %v", h, err)
+	}
+	if err := tensortest.Close(got, x, 0, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := serialize.WriteCSV(p, []string{"a"}, x); err == nil {
+		t.Fatal("header/column mismatch accepted")
+	}
 }

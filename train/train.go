@@ -189,6 +189,11 @@ func Fit(ctx context.Context, cfg Config) (*History, error) {
 	stop := newStopper(cfg)
 	out := newReporter(cfg.Progress, cfg.Epochs, cfg.Train.Len())
 	defer nn.Train(cfg.Model)
+	if cfg.CheckpointDir != "" {
+		if err := os.MkdirAll(cfg.CheckpointDir, 0o755); err != nil {
+			return nil, fmt.Errorf("train: %w", err)
+		}
+	}
 	first := 1
 	if cfg.Resume != "" {
 		done, err := resume(cfg, h)
@@ -515,9 +520,6 @@ func saveCheckpoint(cfg Config, h *History, epoch int) error {
 	hb, err := json.Marshal(hist)
 	if err != nil {
 		return err
-	}
-	if err := os.MkdirAll(cfg.CheckpointDir, 0o755); err != nil {
-		return fmt.Errorf("train: %w", err)
 	}
 	return serialize.SaveCheckpoint(filepath.Join(cfg.CheckpointDir, "last.safetensors"), serialize.Checkpoint{
 		Model: cfg.Model, Optimizer: cfg.Optimizer, Scheduler: cfg.Scheduler, Epoch: epoch,

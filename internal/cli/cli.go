@@ -26,6 +26,9 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"train", "train a model on built-in or CSV data and report test metrics", runTrain},
+		{"predict", "apply a saved model to the rows of a CSV file", runPredict},
+		{"eval", "evaluate a saved model on a labelled CSV file", runEval},
+		{"inspect", "list the tensors, metadata and parameter count of a safetensors file", runInspect},
 		{"bench", "run the reference workloads and print JSON lines comparable with PyTorch's", runBench},
 	}
 }
@@ -110,3 +113,5 @@ func parse(fs *flag.FlagSet, args []string) error {
 	}
 	return nil
 }
+
+var flagErrHelp = flag.ErrHelp

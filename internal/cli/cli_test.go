@@ -122,3 +122,50 @@ func TestHelpDocumentsEveryFlag(t *testing.T) {
 		}
 	}
 }
+
+func TestSavePredictEvalInspectResume(t *testing.T) {
+	dir := t.TempDir()
+	model := filepath.Join(dir, "moons.safetensors")
+	ck := filepath.Join(dir, "ck")
+	code, out, errs := run("train", "--data", "moons", "--epochs", "20", "--save", model, "--checkpoint-dir", ck)
+	if code != 0 || !strings.Contains(out, "saved the model to") {
+		t.Fatalf("train --save: %d %s", code, errs)
+	}
+	pts := filepath.Join(dir, "pts.csv")
+	os.WriteFile(pts, []byte("x0,x1\n0,0\n-1,0.5\n"), 0o644)
+	preds := filepath.Join(dir, "preds.csv")
+	if code, _, errs := run("predict", "--model", model, "--input", pts, "--output", preds); code != 0 {
+		t.Fatalf("predict: %s", errs)
+	}
+	got, _ := os.ReadFile(preds)
+	lines := strings.Split(strings.TrimSpace(string(got)), "\n")
+	if lines[0] != "x0,x1,prediction,p_0,p_1" || len(lines) != 3 || !strings.HasPrefix(lines[2], "-1,0.5,0,") {
+		t.Fatalf("predictions:\n%s", got)
+	}
+	labelled := filepath.Join(dir, "labelled.csv")
+	os.WriteFile(labelled, []byte("x0,x1,y\n0,0,1\n-1,0.5,0\n1,-0.4,1\n"), 0o644)
+	code, out, errs = run("eval", "--model", model, "--data", labelled)
+	if code != 0 || !strings.Contains(out, "test accuracy: ") || !strings.Contains(out, "precision") {
+		t.Fatalf("eval: %d %s %s", code, out, errs)
+	}
+	code, out, _ = run("inspect", model)
+	if code != 0 || !strings.Contains(out, "0.weight  float32  [10 2]") || !strings.Contains(out, "parameters: 261") || !strings.Contains(out, "Sequential(") {
+		t.Fatalf("inspect:\n%s", out)
+	}
+	code, out, errs = run("train", "--data", "moons", "--epochs", "25", "--resume", filepath.Join(ck, "last.safetensors"))
+	if code != 0 || strings.Contains(out, "epoch  1/25") || !strings.Contains(out, "epoch 21/25") {
+		t.Fatalf("resume: %d %s\n%s", code, errs, out)
+	}
+	for name, args := range map[string][]string{
+		"predict without model": {"predict", "--input", pts},
+		"predict missing model": {"predict", "--model", filepath.Join(dir, "none.safetensors"), "--input", pts},
+		"inspect garbage":       {"inspect", pts},
+		"eval wrong columns":    {"eval", "--model", model, "--data", preds},
+		"resume missing":        {"train", "--resume", filepath.Join(dir, "nope")},
+	} {
+		code, _, errs := run(args...)
+		if code != 2 || strings.Count(errs, "\n") != 1 {
+			t.Errorf("%s: exit %d, stderr %q", name, code, errs)
+		}
+	}
+}

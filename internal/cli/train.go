@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -17,6 +18,7 @@ import (
 	"github.com/ember-ml/ember/nn"
 	"github.com/ember-ml/ember/optim"
 	"github.com/ember-ml/ember/optim/lr"
+	"github.com/ember-ml/ember/serialize"
 	"github.com/ember-ml/ember/tensor"
 	"github.com/ember-ml/ember/train"
 )
@@ -33,6 +35,8 @@ type trainOptions struct {
 	seed                     uint64
 	samples                  int
 	noise                    float64
+	save, checkpointDir      string
+	resume                   string
 }
 
 func trainFlags(stdout io.Writer) (*trainOptions, *flagSetT) {
@@ -55,6 +59,9 @@ func trainFlags(stdout io.Writer) (*trainOptions, *flagSetT) {
 	fs.Uint64Var(&o.seed, "seed", 42, "random seed for data, split, initialisation and shuffling")
 	fs.IntVar(&o.samples, "samples", 1000, "samples to generate for built-in datasets")
 	fs.Float64Var(&o.noise, "noise", 0.03, "noise of built-in datasets")
+	fs.StringVar(&o.save, "save", "", "write the trained model to this safetensors file (for ember predict, eval and inspect, and PyTorch)")
+	fs.StringVar(&o.checkpointDir, "checkpoint-dir", "", "write last.safetensors (a full checkpoint) after every epoch and best.safetensors (the best model) to this folder")
+	fs.StringVar(&o.resume, "resume", "", "continue training from a checkpoint written with --checkpoint-dir (same flags)")
 	return o, fs
 }
 
@@ -62,10 +69,12 @@ type flagSetT = flag.FlagSet
 
 // dataset is the loaded data before splitting.
 type dataset struct {
-	X, y    *tensor.Tensor
-	task    synth.Task
-	classes []string // class names, in label order
-	csv     bool
+	X, y     *tensor.Tensor
+	task     synth.Task
+	classes  []string // class names, in label order
+	csv      bool
+	features []string // CSV feature names
+	target   string   // CSV label column
 }
 
 func loadData(o *trainOptions) (*dataset, error) {
@@ -92,7 +101,7 @@ func loadData(o *trainOptions) (*dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &dataset{X: tab.X, csv: true}
+	d := &dataset{X: tab.X, csv: true, features: tab.Features, target: tab.Target}
 	switch {
 	case tab.Classes != nil:
 		d.task, d.y, d.classes = synth.TaskClassification, tab.Y, tab.Classes
@@ -223,6 +232,16 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usageError{err.Error()}
 	}
 
+	features := []string{"x0", "x1"}
+	target := "y"
+	if ds.csv {
+		features, target = ds.features, ds.target
+	} else if ds.X.Size(1) != 2 {
+		features = nil
+		for i := range ds.X.Size(1) {
+			features = append(features, fmt.Sprintf("x%d", i))
+		}
+	}
 	// Targets: float for BCE and regression losses, int64 class indices for cross-entropy.
 	y := ds.y
 	if lossName != "cross_entropy" && lossName != "nll" {
@@ -243,12 +262,14 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return fmt.Errorf("splitting off validation rows: %w", err)
 		}
 	}
+	var scaler *data.StandardScaler
 	if ds.csv {
 		// Standardise features with statistics of the training rows only.
 		var sc data.StandardScaler
 		if trainSet.X, err = sc.FitTransform(trainSet.X); err != nil {
 			return err
 		}
+		scaler = &sc
 		testSet.X, _ = sc.Transform(testSet.X)
 		if valSet != nil {
 			valSet.X, _ = sc.Transform(valSet.X)
@@ -302,6 +323,12 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if o.earlyStopping > 0 {
 		cfg.EarlyStopping = &train.EarlyStopping{Patience: o.earlyStopping, RestoreBest: true}
 	}
+	cfg.CheckpointDir, cfg.Resume = o.checkpointDir, o.resume
+	if o.resume != "" {
+		if _, err := os.Stat(o.resume); err != nil {
+			return fmt.Errorf("cannot --resume: %w", err)
+		}
+	}
 	hist, err := train.Fit(ctx, cfg)
 	if err != nil {
 		return err
@@ -314,6 +341,12 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var out *tensor.Tensor
 	tensor.NoGrad(func() { out = model.Forward(testSet.X) })
 	fmt.Fprintln(stdout)
+	if o.save != "" {
+		if err := saveTrained(o.save, model, ds, features, target, scaler); err != nil {
+			return err
+		}
+		defer fmt.Fprintf(stdout, "saved the model to %s\n", o.save)
+	}
 	if regression {
 		return reportRegression(stdout, testSet.Y, out)
 	}
@@ -324,6 +357,19 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		pred = out.ArgmaxDim(1, false)
 	}
 	return reportClassification(stdout, testSet.Y, pred, ds.classes)
+}
+
+// saveTrained writes the model with what predict and eval need to use it on raw rows.
+func saveTrained(path string, model nn.Module, ds *dataset, features []string, target string, scaler *data.StandardScaler) error {
+	js := func(v any) string { b, _ := json.Marshal(v); return string(b) }
+	meta := map[string]string{metaTask: string(ds.task), metaFeatures: js(features), metaTarget: target}
+	if ds.classes != nil {
+		meta[metaClasses] = js(ds.classes)
+	}
+	if scaler != nil {
+		meta[metaScaler] = js(scalerMeta{Mean: scaler.Mean.Float64s(), Scale: scaler.Scale.Float64s()})
+	}
+	return serialize.SaveModel(path, model, meta)
 }
 
 // outputsFor returns the width of the output layer for a loss.
