@@ -114,7 +114,9 @@ func LoadCheckpoint(path string, c *Checkpoint) error {
 	if f.Metadata[metaKind] == "" {
 		return fmt.Errorf("%s: not an Ember checkpoint (no %q metadata)", path, metaKind)
 	}
-	fail := func(format string, a ...any) error { return fmt.Errorf("%s: checkpoint: "+format, append([]any{path}, a...)...) }
+	fail := func(format string, a ...any) error {
+		return fmt.Errorf("%s: checkpoint: "+format, append([]any{path}, a...)...)
+	}
 	model := map[string]*tensor.Tensor{}
 	for name, t := range f.Tensors {
 		if rest, ok := strings.CutPrefix(name, "model."); ok {

@@ -35,8 +35,8 @@ type File struct {
 func (f *File) Tensor(name string) *tensor.Tensor { return f.Tensors[name] }
 
 type entry struct {
-	DType       string  `json:"dtype"`
-	Shape       []int64 `json:"shape"`
+	DType       string   `json:"dtype"`
+	Shape       []int64  `json:"shape"`
 	DataOffsets [2]int64 `json:"data_offsets"`
 }
 
