@@ -155,8 +155,7 @@ func (l *DataLoader) batch(idx []int) Batch {
 			n := len(idx)
 			return Batch{X: td.X.Narrow(0, idx[0], n), Y: td.Y.Narrow(0, idx[0], n)}
 		}
-		s := td.Subset(idx)
-		return Batch{X: s.X, Y: s.Y}
+		return Batch{X: td.X.TakeRows(idx), Y: td.Y.TakeRows(idx)}
 	}
 	xs := make([]*tensor.Tensor, len(idx))
 	ys := make([]*tensor.Tensor, len(idx))

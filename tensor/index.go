@@ -321,3 +321,56 @@ func (t *Tensor) flip(dim int) *Tensor {
 	l.Strides[dim] = -l.Strides[dim]
 	return t.view(l)
 }
+
+// TakeRows returns the rows of t (along dim 0) at the given positions, as a new contiguous
+// tensor without autograd history: batching for data loaders. It copies host memory directly
+// when it can.
+func (t *Tensor) TakeRows(rows []int) *Tensor {
+	if t.Dim() == 0 {
+		panic("take_rows: needs at least one dimension")
+	}
+	n := t.layout.Shape[0]
+	for _, r := range rows {
+		if r < 0 || r >= n {
+			panic(fmt.Sprintf("take_rows: row %d is out of bounds for dimension 0 with size %d", r, n))
+		}
+	}
+	shape := t.Shape()
+	shape[0] = len(rows)
+	width := 1
+	for _, d := range shape[1:] {
+		width *= d
+	}
+	if t.coversStorage() {
+		if take := takeHost(t, rows, width, shape); take != nil {
+			return take
+		}
+	}
+	idx := make([]int64, len(rows))
+	for i, r := range rows {
+		idx[i] = int64(r)
+	}
+	var out *Tensor
+	NoGrad(func() { out = t.IndexSelect(0, FromSlice(idx, len(idx))) })
+	return out.Detach()
+}
+
+func takeHost(t *Tensor, rows []int, width int, shape []int) *Tensor {
+	switch src := t.be().Host(t.storage).(type) {
+	case []float32:
+		return FromSlice(takeRows(src, rows, width), shape...)
+	case []float64:
+		return FromSlice(takeRows(src, rows, width), shape...)
+	case []int64:
+		return FromSlice(takeRows(src, rows, width), shape...)
+	}
+	return nil
+}
+
+func takeRows[T Elem](src []T, rows []int, width int) []T {
+	out := make([]T, len(rows)*width)
+	for i, r := range rows {
+		copy(out[i*width:(i+1)*width], src[r*width:(r+1)*width])
+	}
+	return out
+}

@@ -184,3 +184,15 @@ func TestLinearMatchesComposition(t *testing.T) {
 		}
 	}
 }
+
+func TestTakeRows(t *testing.T) {
+	x := tensor.Arange(0, 12, 1).Reshape(4, 3)
+	got := x.TakeRows([]int{3, 0, 3})
+	if !slices.Equal(got.Float32s(), []float32{9, 10, 11, 0, 1, 2, 9, 10, 11}) || !slices.Equal(got.Shape(), []int{3, 3}) {
+		t.Fatalf("take rows %v", got)
+	}
+	if v := x.T().TakeRows([]int{1}); !slices.Equal(v.Float32s(), []float32{1, 4, 7, 10}) {
+		t.Fatalf("take rows of a view %v", v)
+	}
+	mustPanic(t, "out of bounds", func() { x.TakeRows([]int{4}) })
+}

@@ -57,3 +57,12 @@ func BenchmarkCirclesForward1000(b *testing.B) {
 		}
 	})
 }
+
+func BenchmarkCirclesW1(b *testing.B) {
+	for b.Loop() {
+		if _, err := Run("circles", Options{Threads: 1, Repeat: 1}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(2500*float64(b.N)/b.Elapsed().Seconds(), "steps/s")
+}
