@@ -107,16 +107,20 @@ func (t *Tensor) Backward(opts ...BackwardOption) {
 	NoGrad(func() { runBackward(t, g.Detach(), cfg.retain) })
 }
 
+// bwdEpoch numbers Backward passes; a tensor's bwdMark records the pass that visited it.
+var bwdEpoch atomic.Uint64
+
 // topoOrder returns the tensors that require grad reachable from root, each after all
 // tensors that consume it (reverse post-order of an iterative depth-first search), so the
-// order is deterministic and deep graphs cannot overflow the stack.
-func topoOrder(root *Tensor) []*Tensor {
+// order is deterministic and deep graphs cannot overflow the stack. It marks every tensor it
+// returns with mark.
+func topoOrder(root *Tensor, mark uint64) []*Tensor {
 	type frame struct {
 		t    *Tensor
 		next int
 	}
 	var post []*Tensor
-	seen := map[*Tensor]bool{root: true}
+	root.bwdMark = mark
 	stack := []frame{{t: root}}
 	for len(stack) > 0 {
 		f := &stack[len(stack)-1]
@@ -127,8 +131,9 @@ func topoOrder(root *Tensor) []*Tensor {
 		if f.next < len(ins) {
 			in := ins[f.next]
 			f.next++
-			if in != nil && in.requiresGrad && !seen[in] {
-				seen[in] = true
+			if in != nil && in.requiresGrad && in.bwdMark != mark {
+				in.bwdMark = mark
+				in.bwdGrad = nil
 				stack = append(stack, frame{t: in})
 			}
 			continue
@@ -140,20 +145,23 @@ func topoOrder(root *Tensor) []*Tensor {
 	return post
 }
 
+// runBackward propagates g from root. Pending gradients live in each tensor's bwdGrad while
+// the pass runs, so the pass allocates no maps; concurrent Backward calls must not share
+// tensors.
 func runBackward(root, g *Tensor, retain bool) {
-	order := topoOrder(root)
-	grads := map[*Tensor]*Tensor{root: g}
+	order := topoOrder(root, bwdEpoch.Add(1))
+	root.bwdGrad = g
 	// Gradients computed in this pass are fresh tensors or views of other gradients; a leaf
 	// may keep one without a copy unless its storage is the caller's (root) or already kept.
-	kept := map[backend.Storage]bool{g.storage: true}
+	kept := []backend.Storage{g.storage}
 	for _, u := range order {
-		gu := grads[u]
-		delete(grads, u)
+		gu := u.bwdGrad
+		u.bwdGrad = nil
 		if gu == nil {
 			continue
 		}
 		if u.node == nil || u.retainsGrad {
-			accumulateGrad(u, gu, kept)
+			kept = accumulateGrad(u, gu, kept)
 		}
 		n := u.node
 		if n == nil {
@@ -174,10 +182,10 @@ func runBackward(root, g *Tensor, retain bool) {
 			if gi.DType() != in.DType() {
 				gi = gi.To(in.DType())
 			}
-			if prev := grads[in]; prev != nil {
+			if prev := in.bwdGrad; prev != nil {
 				gi = prev.Add(gi)
 			}
-			grads[in] = gi
+			in.bwdGrad = gi
 		}
 		if !retain {
 			n.freed = true
@@ -187,17 +195,17 @@ func runBackward(root, g *Tensor, retain bool) {
 	}
 }
 
-func accumulateGrad(t, g *Tensor, kept map[backend.Storage]bool) {
+func accumulateGrad(t, g *Tensor, kept []backend.Storage) []backend.Storage {
 	if t.grad != nil {
 		t.grad = t.grad.Add(g)
-		return
+		return kept
 	}
-	if kept[g.storage] || !g.coversStorage() || g.node != nil {
+	if slices.Contains(kept, g.storage) || !g.coversStorage() || g.node != nil {
 		t.grad = g.Clone() // the leaf must own its gradient storage
-		return
+		return kept
 	}
-	kept[g.storage] = true
 	t.grad = g.Detach()
+	return append(kept, g.storage)
 }
 
 // Attach records out as the result of a differentiable op defined outside this package (a

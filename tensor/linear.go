@@ -83,10 +83,9 @@ func Linear(x, w, b *Tensor, act string) *Tensor {
 		bstore = bc.storage
 	}
 	be.MatMulBiasAct(y.storage, x2.storage, as3D(x2.layout), ws.storage, wl, bstore, op)
-	shape := append(x.Shape()[:x.Dim()-1], out)
 	res := y
 	if x.Dim() != 2 {
-		res = y.view(backend.ContiguousLayout(shape))
+		res = y.view(backend.ContiguousLayout(append(x.Shape()[:x.Dim()-1], out)))
 	}
 	inputs := []*Tensor{x, w}
 	if b != nil {
@@ -96,7 +95,9 @@ func Linear(x, w, b *Tensor, act string) *Tensor {
 		g2 := g.rows2D(rows, out)
 		switch act {
 		case ActReLU:
-			g2 = binaryKernel("linear", backend.ReLUGrad, g2, y, dt)
+			masked := ZerosOf(dt, rows, out)
+			be.Binary(backend.ReLUGrad, masked.storage, g2.storage, g2.layout, y.storage, y.layout)
+			g2 = masked
 		case ActTanh:
 			g2 = g2.Mul(y.Mul(y).RSubScalar(1))
 		case ActSigmoid:
@@ -110,7 +111,9 @@ func Linear(x, w, b *Tensor, act string) *Tensor {
 			grads[1] = mm(g2, x2, true, false)
 		}
 		if b != nil && b.requiresGrad {
-			grads[2] = g2.SumDims([]int{0}, false)
+			gb := ZerosOf(dt, out)
+			be.Reduce(backend.Sum, gb.storage, g2.storage, g2.layout, dim0)
+			grads[2] = gb
 		}
 		return grads
 	})
@@ -123,10 +126,14 @@ func lastDim(x *Tensor) int {
 	return x.layout.Shape[x.Dim()-1]
 }
 
-// rows2D returns t viewed (or copied) as a [rows, cols] matrix, without autograd history.
+// dim0 lists dimension 0, for reductions over rows (read-only).
+var dim0 = []int{0}
+
+// rows2D returns t viewed (or copied) as a [rows, cols] matrix for kernels: t itself when it
+// is already 2-D (callers use only its storage and layout, never its history).
 func (t *Tensor) rows2D(rows, cols int) *Tensor {
 	if t.Dim() == 2 {
-		return t.Detach()
+		return t
 	}
 	shape := []int{rows, cols}
 	if st, ok := viewStrides(t.layout, shape); ok {
@@ -152,7 +159,11 @@ func as3D(l backend.Layout) backend.Layout {
 
 // mm multiplies two matrices (optionally transposed) without autograd history.
 func mm(a, b *Tensor, ta, tb bool) *Tensor {
-	al, bl := as3D(a.layout), as3D(b.layout)
+	buf := [12]int{1, a.layout.Shape[0], a.layout.Shape[1], 0, a.layout.Strides[0], a.layout.Strides[1],
+		1, b.layout.Shape[0], b.layout.Shape[1], 0, b.layout.Strides[0], b.layout.Strides[1]}
+	bs := buf[:] // one allocation for both layouts
+	al := backend.Layout{Shape: bs[0:3:3], Strides: bs[3:6:6], Offset: a.layout.Offset}
+	bl := backend.Layout{Shape: bs[6:9:9], Strides: bs[9:12:12], Offset: b.layout.Offset}
 	if ta {
 		al.Shape[1], al.Shape[2] = al.Shape[2], al.Shape[1]
 		al.Strides[1], al.Strides[2] = al.Strides[2], al.Strides[1]

@@ -51,6 +51,31 @@ type Tensor struct {
 	retainsGrad  bool
 	grad         *Tensor
 	node         *node // the op that produced this tensor; nil for leaves
+
+	// dims holds the shape and strides of tensors of up to inlineDims dimensions, so a
+	// tensor is one allocation.
+	dims [2 * inlineDims]int
+
+	// Scratch of Backward, valid while it runs (see runBackward).
+	bwdMark uint64
+	bwdGrad *Tensor
+}
+
+const inlineDims = 4
+
+// setLayout copies shape and strides into t (inline when they fit).
+func (t *Tensor) setLayout(shape, strides []int, offset int) {
+	nd := len(shape)
+	var sh, st []int
+	if nd <= inlineDims {
+		sh, st = t.dims[:nd:nd], t.dims[inlineDims:inlineDims+nd:inlineDims+nd]
+	} else {
+		buf := make([]int, 2*nd)
+		sh, st = buf[:nd:nd], buf[nd:]
+	}
+	copy(sh, shape)
+	copy(st, strides)
+	t.layout = backend.Layout{Shape: sh, Strides: st, Offset: offset}
 }
 
 func (t *Tensor) be() backend.Backend {
@@ -68,21 +93,22 @@ func defaultBackend() backend.Backend {
 
 // fromStorage wraps a storage with a contiguous layout of shape (copied).
 func fromStorage(s backend.Storage, shape []int, dev Device) *Tensor {
-	nd := len(shape)
-	buf := make([]int, 2*nd) // shape and strides in one allocation
-	copy(buf, shape)
-	st := buf[nd:]
+	t := &Tensor{storage: s, device: dev}
+	t.setLayout(shape, shape, 0)
+	st := t.layout.Strides
 	acc := 1
-	for i := nd - 1; i >= 0; i-- {
+	for i := len(shape) - 1; i >= 0; i-- {
 		st[i] = acc
 		acc *= shape[i]
 	}
-	return &Tensor{storage: s, layout: backend.Layout{Shape: buf[:nd:nd], Strides: st}, device: dev}
+	return t
 }
 
-// view returns a tensor sharing t's storage with another layout.
+// view returns a tensor sharing t's storage with another layout (copied).
 func (t *Tensor) view(l backend.Layout) *Tensor {
-	return &Tensor{storage: t.storage, layout: l, device: t.device}
+	v := &Tensor{storage: t.storage, device: t.device}
+	v.setLayout(l.Shape, l.Strides, l.Offset)
+	return v
 }
 
 // Shape returns a copy of the tensor's dimensions.
