@@ -413,7 +413,15 @@ func bceLogits[T float32 | float64](input, y *tensor.Tensor, x, t []T, sum bool)
 	out := tensor.ScalarOf(input.DType(), total*scale)
 	return tensor.Attach("BinaryCrossEntropyWithLogitsBackward0", out, []*tensor.Tensor{input}, func(g *tensor.Tensor) []*tensor.Tensor {
 		k := g.Item() * scale
-		grad := make([]T, len(x))
+		gt := tensor.ZerosOf(input.DType(), input.Shape()...)
+		var grad []T
+		switch h := any(gt.HostFloat32()).(type) {
+		case []T:
+			grad = h
+		}
+		if grad == nil {
+			grad = any(gt.HostFloat64()).([]T)
+		}
 		for i, v := range x {
 			xv := float64(v)
 			var s float64
@@ -425,6 +433,6 @@ func bceLogits[T float32 | float64](input, y *tensor.Tensor, x, t []T, sum bool)
 			}
 			grad[i] = T(k * (s - float64(t[i])))
 		}
-		return []*tensor.Tensor{tensor.FromSlice(grad, len(grad)).Reshape(input.Shape()...)}
+		return []*tensor.Tensor{gt}
 	})
 }

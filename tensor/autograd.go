@@ -15,6 +15,7 @@ type node struct {
 	inputs   []*Tensor
 	backward func(g *Tensor) []*Tensor // one gradient per input; nil entries mean none
 	freed    bool
+	inline   [3]*Tensor // backs inputs for ops with up to three inputs
 }
 
 var registered = map[string]bool{}
@@ -65,7 +66,13 @@ func record(name string, out *Tensor, inputs []*Tensor, backward func(g *Tensor)
 		return out
 	}
 	out.requiresGrad = true
-	out.node = &node{name: name, inputs: inputs, backward: backward}
+	n := &node{name: name, backward: backward}
+	if len(inputs) <= len(n.inline) {
+		n.inputs = append(n.inline[:0], inputs...)
+	} else {
+		n.inputs = inputs
+	}
+	out.node = n
 	return out
 }
 
@@ -119,9 +126,10 @@ func topoOrder(root *Tensor, mark uint64) []*Tensor {
 		t    *Tensor
 		next int
 	}
-	var post []*Tensor
+	post := make([]*Tensor, 0, 64)
 	root.bwdMark = mark
-	stack := []frame{{t: root}}
+	stack := make([]frame, 1, 64)
+	stack[0] = frame{t: root}
 	for len(stack) > 0 {
 		f := &stack[len(stack)-1]
 		var ins []*Tensor

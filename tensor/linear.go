@@ -71,9 +71,12 @@ func Linear(x, w, b *Tensor, act string) *Tensor {
 	x2 := xs.rows2D(rows, in)
 	y := ZerosOf(dt, rows, out)
 	be := y.be()
-	wl := as3D(ws.layout)
-	wl.Shape[1], wl.Shape[2] = wl.Shape[2], wl.Shape[1]
-	wl.Strides[1], wl.Strides[2] = wl.Strides[2], wl.Strides[1]
+	// One allocation for both operand layouts: x2 as [1,rows,in], wᵀ as [1,in,out].
+	lb := [12]int{1, x2.layout.Shape[0], x2.layout.Shape[1], 0, x2.layout.Strides[0], x2.layout.Strides[1],
+		1, in, out, 0, ws.layout.Strides[1], ws.layout.Strides[0]}
+	lbs := lb[:]
+	xl := backend.Layout{Shape: lbs[0:3:3], Strides: lbs[3:6:6], Offset: x2.layout.Offset}
+	wl := backend.Layout{Shape: lbs[6:9:9], Strides: lbs[9:12:12], Offset: ws.layout.Offset}
 	var bstore backend.Storage
 	if bs != nil {
 		bc := bs
@@ -82,7 +85,7 @@ func Linear(x, w, b *Tensor, act string) *Tensor {
 		}
 		bstore = bc.storage
 	}
-	be.MatMulBiasAct(y.storage, x2.storage, as3D(x2.layout), ws.storage, wl, bstore, op)
+	be.MatMulBiasAct(y.storage, x2.storage, xl, ws.storage, wl, bstore, op)
 	res := y
 	if x.Dim() != 2 {
 		res = y.view(backend.ContiguousLayout(append(x.Shape()[:x.Dim()-1], out)))
@@ -150,11 +153,6 @@ func (t *Tensor) reshapeTo(shape []int) *Tensor {
 		return t
 	}
 	return t.view(backend.ContiguousLayout(append([]int{}, shape...)))
-}
-
-func as3D(l backend.Layout) backend.Layout {
-	buf := []int{1, l.Shape[0], l.Shape[1], 0, l.Strides[0], l.Strides[1]} // one allocation
-	return backend.Layout{Shape: buf[:3:3], Strides: buf[3:], Offset: l.Offset}
 }
 
 // mm multiplies two matrices (optionally transposed) without autograd history.
