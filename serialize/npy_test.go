@@ -3,6 +3,7 @@ package serialize_test
 import (
 	"bytes"
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -110,6 +111,11 @@ func FuzzDecodeSafetensors(f *testing.F) {
 	f.Add(b.Bytes())
 	f.Add(header(`{"a":{"dtype":"F16","shape":[2],"data_offsets":[0,4]}}`, make([]byte, 4)))
 	f.Add([]byte{8, 0, 0, 0, 0, 0, 0, 0, '{', '}', ' ', ' ', ' ', ' ', ' ', ' '})
+	for _, real := range []string{"torch_mlp.safetensors", "ember_mlp.safetensors"} { // files PyTorch and Ember wrote
+		if b, err := os.ReadFile(golden + real); err == nil {
+			f.Add(b)
+		}
+	}
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		file, err := serialize.DecodeSafetensors(raw)
 		if err != nil {
@@ -138,6 +144,12 @@ func FuzzDecodeNPY(f *testing.F) {
 		serialize.EncodeNPY(&b, x)
 		f.Add(b.Bytes())
 	}
+	files, _ := filepath.Glob(golden + "npy/*.npy") // files numpy wrote
+	for _, p := range files {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
+	}
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		x, err := serialize.DecodeNPY(raw)
 		if err != nil {
@@ -156,6 +168,11 @@ func FuzzDecodeNPZ(f *testing.F) {
 	b.Reset()
 	serialize.EncodeNPZ(&b, map[string]*tensor.Tensor{"a": tensor.Ones(3), "b": tensor.FromSlice([]int64{1, 2})}, false)
 	f.Add(b.Bytes())
+	for _, name := range []string{"npy/plain.npz", "npy/compressed.npz"} {
+		if raw, err := os.ReadFile(golden + name); err == nil {
+			f.Add(raw)
+		}
+	}
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		serialize.DecodeNPZ(raw) // must not panic
 	})

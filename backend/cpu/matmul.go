@@ -72,6 +72,29 @@ func smallMatMulEpilogue(m, n, k int, a, b matView, c, bias []float32, relu bool
 	if m == 0 || n == 0 {
 		return
 	}
+	if m <= 4 && b.rs == 1 && b.cs != 1 && a.cs == 1 {
+		// A few rows times a transposed matrix (x·Wᵀ at batch size 1): dot products of
+		// contiguous rows beat copying Wᵀ for the vector kernel.
+		for i := range m {
+			arow := a.data[a.off+i*a.rs : a.off+i*a.rs+k]
+			row := c[i*n : i*n+n]
+			for j := range row {
+				brow := b.data[b.off+j*b.cs : b.off+j*b.cs+k]
+				var s float32
+				for p, v := range arow {
+					s += v * brow[p]
+				}
+				if bias != nil {
+					s += bias[j]
+				}
+				if relu {
+					s = max(s, 0)
+				}
+				row[j] = s
+			}
+		}
+		return
+	}
 	if smallKernel != nil && k > 0 {
 		// The vector kernel reads b as contiguous rows; copy a transposed or strided b.
 		bs := b.data[b.off:]

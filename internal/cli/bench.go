@@ -7,6 +7,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"runtime/pprof"
 	"strings"
 
 	"github.com/ember-ml/ember/internal/bench"
@@ -18,6 +20,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	repeat := fs.Int("repeat", 1, "runs of the training workloads; the median is reported")
 	fashion := fs.String("fashion-dir", "", "Fashion-MNIST folder (default: Debian's /usr/share/datasets/fashion-mnist)")
 	seed := fs.Uint64("seed", 0, "random seed")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file (for go tool pprof)")
 	workload := "all"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		workload, args = args[0], args[1:]
@@ -41,6 +44,17 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if *threads < 1 {
 		return usagef("--threads must be at least 1, got %d", *threads)
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	names := []string{workload}
 	if workload == "all" {
