@@ -233,19 +233,43 @@ type SequentialContainer struct {
 func Sequential(layers ...Module) *SequentialContainer { return &SequentialContainer{Layers: layers} }
 
 // Forward feeds x through every layer. A Linear layer followed by ReLU, Tanh or Sigmoid runs
-// as one fused op, which computes the same numbers with less overhead.
+// as one fused op, which computes the same numbers with less overhead. When no gradients are
+// recorded, activations passed between standard layers are recycled once consumed.
 func (s *SequentialContainer) Forward(x *tensor.Tensor) *tensor.Tensor {
+	input := x
+	recycle := !tensor.GradEnabled()
+	var owned *tensor.Tensor // an activation this loop made and may recycle
 	for i := 0; i < len(s.Layers); i++ {
-		if lin, ok := s.Layers[i].(*LinearLayer); ok && i+1 < len(s.Layers) {
+		var next *tensor.Tensor
+		layer := s.Layers[i]
+		if lin, ok := layer.(*LinearLayer); ok && i+1 < len(s.Layers) {
 			if act, ok := s.Layers[i+1].(*Activation); ok && act.fused != "" {
-				x = lin.forwardAct(x, act.fused)
+				next = lin.forwardAct(x, act.fused)
 				i++
-				continue
 			}
 		}
-		x = s.Layers[i].Forward(x)
+		if next == nil {
+			next = layer.Forward(x)
+		}
+		if recycle && owned != nil && owned != input && !next.SharesStorage(owned) && isStandard(layer) {
+			tensor.Release(owned)
+		}
+		owned = nil
+		if recycle && isStandard(layer) && next != x {
+			owned = next
+		}
+		x = next
 	}
 	return x
+}
+
+// isStandard reports whether a layer is one of nn's own, which never keep their input.
+func isStandard(m Module) bool {
+	switch m.(type) {
+	case *LinearLayer, *Activation, *FlattenLayer, *DropoutLayer:
+		return true
+	}
+	return false
 }
 
 // Children lists the layers named by their position.

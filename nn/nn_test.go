@@ -258,3 +258,31 @@ func TestDropoutScalesKeptUnits(t *testing.T) {
 		t.Fatalf("kept fraction %v, want 0.75", frac)
 	}
 }
+
+// TestInferenceRecyclingKeepsResults runs a model repeatedly without gradients (its inner
+// activations are recycled) and checks every kept output stays intact and correct.
+func TestInferenceRecyclingKeepsResults(t *testing.T) {
+	tensor.ManualSeed(5)
+	m := nn.Sequential(nn.Linear(8, 64), nn.ReLU(), nn.Linear(64, 64), nn.Tanh(), nn.Dropout(0.5), nn.Flatten(), nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 3))
+	m.Eval()
+	g := tensor.NewGenerator(1)
+	var inputs, outputs, want []*tensor.Tensor
+	for range 20 {
+		x := tensor.Randn(g, 50, 8)
+		inputs = append(inputs, x)
+		want = append(want, m.Forward(x)) // with grad mode on: nothing is recycled
+	}
+	tensor.NoGrad(func() {
+		for _, x := range inputs {
+			outputs = append(outputs, m.Forward(x))
+		}
+	})
+	for i := range outputs {
+		if err := tensortest.Close(outputs[i], want[i], 0, 0); err != nil {
+			t.Fatalf("output %d: %v", i, err)
+		}
+		if err := tensortest.Close(inputs[i], inputs[i].Clone(), 0, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -73,7 +73,12 @@ func ZerosOf(dtype DType, shape ...int) *Tensor {
 			panic(fmt.Sprintf("zeros: negative dimension in shape %v", shape))
 		}
 	}
-	return fromStorage(defaultBackend().Alloc(dtype, backend.Numel(shape)), shape, CPU)
+	be := defaultBackend()
+	n := backend.Numel(shape)
+	if s := reuse(be, CPU, dtype, n); s != nil {
+		return fromStorage(s, shape, CPU)
+	}
+	return fromStorage(be.Alloc(dtype, n), shape, CPU)
 }
 
 // Ones returns a float32 tensor of ones.

@@ -83,3 +83,43 @@ func DefaultGenerator() *Generator {
 	defer defaultGenMu.Unlock()
 	return defaultGen
 }
+
+// Storage recycling for inference. Release hands a tensor's storage back for reuse by the next
+// allocation of the same dtype and size; it is how nn.Sequential recycles the activations
+// between its layers when no gradients are recorded. The caller promises that nothing —
+// no view, no other tensor, no user code — will read t or its storage again.
+var recycled sync.Map // recycleKey → *sync.Pool of backend.Storage
+
+type recycleKey struct {
+	device Device
+	dtype  DType
+	n      int
+}
+
+// Release recycles t's storage (see above). Tensors with autograd history, views that do not
+// cover their whole storage, and tiny tensors are left alone.
+func Release(t *Tensor) {
+	if t == nil || t.node != nil || t.requiresGrad || !t.coversStorage() || t.Numel() < 256 {
+		return
+	}
+	key := recycleKey{t.device, t.DType(), t.storage.Len()}
+	p, _ := recycled.LoadOrStore(key, &sync.Pool{})
+	p.(*sync.Pool).Put(t.storage)
+	t.storage = nil // any later use fails loudly instead of reading reused memory
+}
+
+// reuse returns a recycled storage of n elements, zero-filled, or nil.
+func reuse(be backend.Backend, dev Device, dtype DType, n int) backend.Storage {
+	if n < 256 {
+		return nil
+	}
+	p, ok := recycled.Load(recycleKey{dev, dtype, n})
+	if !ok {
+		return nil
+	}
+	s, _ := p.(*sync.Pool).Get().(backend.Storage)
+	if s != nil {
+		be.Fill(s, backend.ContiguousLayout([]int{n}), 0)
+	}
+	return s
+}
