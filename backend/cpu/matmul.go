@@ -40,9 +40,6 @@ func matmulRef[T number](c []T, a []T, aL backend.Layout, b []T, bL backend.Layo
 			row := cb[i*N : (i+1)*N]
 			for k := range K {
 				av := a[aL.Offset+p*as0+i*as1+k*as2]
-				if av == 0 {
-					continue
-				}
 				bo := bL.Offset + p*bs0 + k*bs1
 				for j := range N {
 					row[j] += av * b[bo+j*bs2]
@@ -59,43 +56,24 @@ var smallKernel func(m, n, k int, a []float32, aoff, ars, acs int, b, c, bias []
 // smallGemm is the product size (m·n·k) below which packing costs more than it saves.
 const smallGemm = 16 * 1024
 
-// smallMatMul computes c = a·b directly for small operands: for each row of a, it adds
-// a[i,k]·(row k of b) into row i of c, reading b's rows contiguously when they are.
+// smallMatMul computes c = a·b directly for small operands, without packing.
 func smallMatMul(m, n, k int, a, b matView, c []float32) {
 	smallMatMulEpilogue(m, n, k, a, b, c, nil, false)
 }
 
-// smallMatMulEpilogue is smallMatMul that also adds bias to each row and applies ReLU when
-// the vector kernel can do so in registers; it reports nothing, and the caller must apply
-// bias and activation itself when smallKernel is nil.
+// smallMatMulEpilogue is smallMatMul that also adds bias (when not nil) to every row of c and
+// applies ReLU (when relu is set); the vector kernel does both in registers.
 func smallMatMulEpilogue(m, n, k int, a, b matView, c, bias []float32, relu bool) {
 	if m == 0 || n == 0 {
 		return
 	}
-	if m <= 4 && b.rs == 1 && b.cs != 1 && a.cs == 1 {
-		// A few rows times a transposed matrix (x·Wᵀ at batch size 1): dot products of
-		// contiguous rows beat copying Wᵀ for the vector kernel.
-		for i := range m {
-			arow := a.data[a.off+i*a.rs : a.off+i*a.rs+k]
-			row := c[i*n : i*n+n]
-			for j := range row {
-				brow := b.data[b.off+j*b.cs : b.off+j*b.cs+k]
-				var s float32
-				for p, v := range arow {
-					s += v * brow[p]
-				}
-				if bias != nil {
-					s += bias[j]
-				}
-				if relu {
-					s = max(s, 0)
-				}
-				row[j] = s
-			}
-		}
-		return
-	}
-	if smallKernel != nil && k > 0 {
+	transposedB := b.rs == 1 && b.cs != 1 && a.cs == 1 // x·Wᵀ with row-major x and W
+	switch {
+	case transposedB && (m <= 4 || smallKernel == nil):
+		// Dot products of contiguous rows: at batch size 1 they beat copying Wᵀ for the
+		// vector kernel.
+		dotRows(m, n, k, a, b, c, bias, relu)
+	case smallKernel != nil && k > 0:
 		// The vector kernel reads b as contiguous rows; copy a transposed or strided b.
 		bs := b.data[b.off:]
 		if b.cs != 1 || b.rs != n {
@@ -109,33 +87,55 @@ func smallMatMulEpilogue(m, n, k int, a, b matView, c, bias []float32, relu bool
 			bs = *buf
 		}
 		smallKernel(m, n, k, a.data, a.off, a.rs, a.cs, bs, c, bias, relu)
-		return
-	}
-	if b.rs == 1 && a.cs == 1 && b.cs != 1 {
-		// b is a transposed row-major matrix (x·Wᵀ): dot products of contiguous rows.
-		for i := range m {
-			arow := a.data[a.off+i*a.rs : a.off+i*a.rs+k]
-			row := c[i*n : i*n+n]
-			for j := range row {
-				brow := b.data[b.off+j*b.cs : b.off+j*b.cs+k]
-				var s float32
-				for p, v := range arow {
-					s += v * brow[p]
+	default:
+		axpyRows(m, n, k, a, b, c)
+		if bias != nil || relu {
+			for i := range m {
+				row := c[i*n : i*n+n]
+				for j := range row {
+					if bias != nil {
+						row[j] += bias[j]
+					}
+					if relu {
+						row[j] = max(row[j], 0)
+					}
 				}
-				row[j] = s
 			}
 		}
-		return
 	}
+}
+
+// dotRows computes c[i,j] = Σ_p a[i,p]·b[p,j] (+ bias[j], then ReLU) as dot products, for a
+// with contiguous rows and b with contiguous columns.
+func dotRows(m, n, k int, a, b matView, c, bias []float32, relu bool) {
+	for i := range m {
+		arow := a.data[a.off+i*a.rs : a.off+i*a.rs+k]
+		row := c[i*n : i*n+n]
+		for j := range row {
+			brow := b.data[b.off+j*b.cs : b.off+j*b.cs+k]
+			var s float32
+			for p, v := range arow {
+				s += v * brow[p]
+			}
+			if bias != nil {
+				s += bias[j]
+			}
+			if relu {
+				s = max(s, 0)
+			}
+			row[j] = s
+		}
+	}
+}
+
+// axpyRows computes c = a·b by adding a[i,p]·(row p of b) into row i of c.
+func axpyRows(m, n, k int, a, b matView, c []float32) {
 	clear(c[:m*n])
 	for i := range m {
 		row := c[i*n : i*n+n]
 		abase := a.off + i*a.rs
 		for p := range k {
 			av := a.data[abase+p*a.cs]
-			if av == 0 {
-				continue
-			}
 			bbase := b.off + p*b.rs
 			if b.cs == 1 {
 				brow := b.data[bbase : bbase+n]
@@ -156,8 +156,8 @@ func smallMatMulEpilogue(m, n, k int, a, b matView, c, bias []float32, relu bool
 // in the vector kernel's registers; everything else runs MatMul, then BiasAct.
 func (be Backend) MatMulBiasAct(dst backend.Storage, a backend.Storage, aL backend.Layout, b backend.Storage, bL backend.Layout, bias backend.Storage, act backend.UnaryOp) {
 	M, K, N := aL.Shape[1], aL.Shape[2], bL.Shape[2]
-	if x, ok := a.(*Storage[float32]); ok && aL.Shape[0] == 1 && smallKernel != nil && K > 0 &&
-		(act == backend.Identity || act == backend.ReLU) && (M*N*K <= smallGemm || N <= 32) {
+	if x, ok := a.(*Storage[float32]); ok && aL.Shape[0] == 1 && K > 0 &&
+		(act == backend.Identity || act == backend.ReLU) && (M*N*K <= smallGemm || (N <= 32 && smallKernel != nil)) {
 		var bs []float32
 		if bias != nil {
 			bs = data[float32](bias)
