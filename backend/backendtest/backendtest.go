@@ -21,6 +21,7 @@ func RunAll(t *testing.T, b backend.Backend) {
 	t.Run("MatMul", func(t *testing.T) { testMatMul(t, b) })
 	t.Run("GatherScatter", func(t *testing.T) { testGatherScatter(t, b) })
 	t.Run("Cumsum", func(t *testing.T) { testCumsum(t, b) })
+	t.Run("MatMulBiasAct", func(t *testing.T) { testMatMulBiasAct(t, b) })
 }
 
 func c(shape ...int) backend.Layout { return backend.ContiguousLayout(shape) }
@@ -213,4 +214,43 @@ func testCumsum(t *testing.T, b backend.Backend) {
 	dst := b.Alloc(backend.Int64, 6)
 	b.Cumsum(dst, x, c(2, 3), 0)
 	expect(t, "cumsum dim 0", f64(t, b, dst), []float64{1, 2, 3, 5, 7, 9})
+}
+
+func testMatMulBiasAct(t *testing.T, b backend.Backend) {
+	for _, size := range [][3]int{{1, 10, 10}, {3, 5, 4}, {40, 30, 20}, {300, 64, 50}} {
+		m, k, n := size[0], size[1], size[2]
+		av := make([]float32, m*k)
+		wv := make([]float32, n*k) // [n, k]: the product uses its transpose, like a Linear layer
+		bias := make([]float32, n)
+		for i := range av {
+			av[i] = float32(i%11) - 5
+		}
+		for i := range wv {
+			wv[i] = float32(i%7)/3 - 1
+		}
+		for i := range bias {
+			bias[i] = float32(i%5) - 2
+		}
+		aL := backend.Layout{Shape: []int{1, m, k}, Strides: []int{0, k, 1}}
+		wL := backend.Layout{Shape: []int{1, k, n}, Strides: []int{0, 1, k}}
+		for _, act := range []backend.UnaryOp{backend.Identity, backend.ReLU, backend.Tanh} {
+			for _, withBias := range []bool{false, true} {
+				var bs backend.Storage
+				if withBias {
+					bs = b.FromHost(bias)
+				}
+				got := b.Alloc(backend.Float32, m*n)
+				b.MatMulBiasAct(got, b.FromHost(av), aL, b.FromHost(wv), wL, bs, act)
+				want := b.Alloc(backend.Float32, m*n)
+				b.MatMul(want, b.FromHost(av), aL, b.FromHost(wv), wL)
+				b.BiasAct(want, m, n, bs, act)
+				g, w := f64(t, b, got), f64(t, b, want)
+				for i := range g {
+					if math.Abs(g[i]-w[i]) > 1e-4*math.Max(1, math.Abs(w[i])) {
+						t.Fatalf("%dx%dx%d act %d bias %v: element %d = %v, unfused %v", m, k, n, act, withBias, i, g[i], w[i])
+					}
+				}
+			}
+		}
+	}
 }
