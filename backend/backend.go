@@ -232,10 +232,33 @@ type Backend interface {
 	// act(y + bias), with bias (cols elements, contiguous) optional (nil) and act one of
 	// Identity, ReLU, Tanh, Sigmoid: the epilogue of a fused Linear layer.
 	BiasAct(y Storage, rows, cols int, bias Storage, act UnaryOp)
+	// Im2Col unfolds sliding windows of the images src ([N, C, H, W] through srcL) into the
+	// contiguous dst [N, C·KH·KW, L] (L output positions, row-major), reading pad outside the
+	// image: torch.nn.functional.unfold.
+	Im2Col(dst Storage, src Storage, srcL Layout, g ConvGeometry, pad float64)
+	// Col2Im adds the windows of cols ([N, C·KH·KW, L] through colsL) back into the contiguous
+	// image dst [N, C, H, W], skipping padding: torch.nn.functional.fold, the gradient of Im2Col.
+	Col2Im(dst Storage, cols Storage, colsL Layout, g ConvGeometry)
 	// MatMulBiasAct writes act(a·b + bias) for a single product (aL [1,M,K], bL [1,K,N]) into
 	// the contiguous dst [M,N]: MatMul followed by BiasAct, which a backend may fuse.
 	MatMulBiasAct(dst Storage, a Storage, aL Layout, b Storage, bL Layout, bias Storage, act UnaryOp)
 }
+
+// ConvGeometry describes 2-D sliding windows: images of C×H×W, kernels of KH×KW, and per-axis
+// stride, zero padding and dilation. OutH and OutW give the number of window positions.
+type ConvGeometry struct {
+	N, C, H, W int
+	KH, KW     int
+	SH, SW     int
+	PH, PW     int
+	DH, DW     int
+}
+
+// OutH returns the number of window rows: ⌊(H + 2·PH − DH·(KH−1) − 1)/SH⌋ + 1.
+func (g ConvGeometry) OutH() int { return (g.H+2*g.PH-g.DH*(g.KH-1)-1)/g.SH + 1 }
+
+// OutW returns the number of window columns.
+func (g ConvGeometry) OutW() int { return (g.W+2*g.PW-g.DW*(g.KW-1)-1)/g.SW + 1 }
 
 // HostFloats is implemented by backends whose storages live in host memory: it returns a
 // float storage's elements without copying or boxing (nil for other dtypes).

@@ -142,6 +142,12 @@ OPS = {
     "pad": lambda x, a: F.pad(x, a["pads"], value=a["value"]),
     "cumsum": lambda x, a: x.cumsum(a["dim"]),
     "identity": lambda x, a: x * 1,
+    "unfold": lambda x, a: F.unfold(x, a["kernel"], dilation=a["dilation"], padding=a["padding"], stride=a["stride"]),
+    "conv2d": lambda *xs: F.conv2d(xs[0], xs[1], xs[2] if len(xs) == 4 else None, stride=xs[-1]["stride"], padding=xs[-1]["padding"],
+                                   dilation=xs[-1]["dilation"], groups=xs[-1]["groups"]),
+    "max_pool2d": lambda x, a: F.max_pool2d(x, a["kernel"], a["stride"], a["padding"], a["dilation"]),
+    "max_pool2d_indices": lambda x, a: tuple(F.max_pool2d(x, a["kernel"], a["stride"], a["padding"], a["dilation"], return_indices=True)),
+    "avg_pool2d": lambda x, a: F.avg_pool2d(x, a["kernel"], a["stride"], a["padding"]),
     "clone": lambda x, a: x.clone(),
 }
 
@@ -319,6 +325,21 @@ for tag, views in [
 ]:
     case("views/" + tag, "identity", [x(3, 4, views=views)])
 case("views/3d_permute_slice", "identity", [x(2, 3, 4, views=[["permute", [2, 0, 1]], ["slice", 0, 0, 4, 3], ["select", 2, 1]])])
+
+# Convolution and pooling (im2col-based in Ember).
+case("unfold", "unfold", [x(2, 3, 5, 6)], {"kernel": [2, 3], "dilation": [1, 1], "padding": [0, 1], "stride": [1, 2]})
+case("unfold/dilated", "unfold", [x(1, 2, 6, 6)], {"kernel": [2, 2], "dilation": [2, 1], "padding": [1, 0], "stride": [2, 1]})
+for tag, cin, cout, k, st, pad, dil, g, bias in [("basic", 3, 4, 3, 1, 0, 1, 1, True), ("stride_pad", 2, 5, 3, 2, 1, 1, 1, True),
+                                                  ("dilated", 2, 3, 2, 1, 2, 2, 1, False), ("groups", 4, 6, 3, 1, 1, 1, 2, True),
+                                                  ("rect", 1, 2, 1, 1, 0, 1, 1, True)]:
+    ins = [x(2, cin, 7, 6), x(cout, cin // g, k, k if tag != "rect" else 3)]
+    if bias:
+        ins.append(x(cout))
+    case("conv2d/" + tag, "conv2d", ins, {"stride": st, "padding": pad if tag != "rect" else [0, 1], "dilation": dil, "groups": g})
+for tag, k, st, pad, dil in [("2x2", 2, 2, 0, 1), ("3x3_s1_p1", 3, 1, 1, 1), ("dilated", 2, 1, 0, 2), ("odd", 3, 2, 1, 1)]:
+    case("max_pool2d/" + tag, "max_pool2d", [x(2, 3, 7, 6)], {"kernel": k, "stride": st, "padding": pad, "dilation": dil})
+    case("avg_pool2d/" + tag, "avg_pool2d", [x(2, 3, 7, 6)], {"kernel": k, "stride": st, "padding": pad})
+case("max_pool2d_indices", "max_pool2d_indices", [x(1, 2, 6, 5)], {"kernel": 3, "stride": 2, "padding": 1, "dilation": 1})
 
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tensor_ops.json")
 with open(out, "w") as f:

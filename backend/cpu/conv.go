@@ -1,0 +1,96 @@
+package cpu
+
+import (
+	"github.com/ember-ml/ember/backend"
+)
+
+// Im2Col unfolds windows: dst[n, (c·KH + i)·KW + j, oh·OW + ow] = src[n, c, oh·SH − PH + i·DH,
+// ow·SW − PW + j·DW], or pad outside the image.
+func (Backend) Im2Col(dst backend.Storage, src backend.Storage, srcL backend.Layout, g backend.ConvGeometry, pad float64) {
+	switch s := src.(type) {
+	case *Storage[float32]:
+		im2col(data[float32](dst), s.Data, srcL, g, float32(pad))
+	case *Storage[float64]:
+		im2col(data[float64](dst), s.Data, srcL, g, pad)
+	}
+}
+
+func im2col[T float32 | float64](dst, src []T, l backend.Layout, g backend.ConvGeometry, pad T) {
+	oh, ow := g.OutH(), g.OutW()
+	L := oh * ow
+	sn, sc, sh, sw := l.Strides[0], l.Strides[1], l.Strides[2], l.Strides[3]
+	pos := 0
+	for n := range g.N {
+		for c := range g.C {
+			base := l.Offset + n*sn + c*sc
+			for i := range g.KH {
+				for j := range g.KW {
+					row := dst[pos : pos+L]
+					pos += L
+					k := 0
+					for y := range oh {
+						iy := y*g.SH - g.PH + i*g.DH
+						if iy < 0 || iy >= g.H {
+							for x := 0; x < ow; x++ {
+								row[k] = pad
+								k++
+							}
+							continue
+						}
+						rbase := base + iy*sh
+						for x := range ow {
+							ix := x*g.SW - g.PW + j*g.DW
+							if ix < 0 || ix >= g.W {
+								row[k] = pad
+							} else {
+								row[k] = src[rbase+ix*sw]
+							}
+							k++
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// Col2Im folds windows back: it adds cols into the zero-initialised image dst.
+func (Backend) Col2Im(dst backend.Storage, cols backend.Storage, colsL backend.Layout, g backend.ConvGeometry) {
+	switch d := dst.(type) {
+	case *Storage[float32]:
+		col2im(d.Data, data[float32](cols), colsL, g)
+	case *Storage[float64]:
+		col2im(d.Data, data[float64](cols), colsL, g)
+	}
+}
+
+func col2im[T float32 | float64](dst, cols []T, l backend.Layout, g backend.ConvGeometry) {
+	oh, ow := g.OutH(), g.OutW()
+	sn, sr, sl := l.Strides[0], l.Strides[1], l.Strides[2]
+	for n := range g.N {
+		for c := range g.C {
+			img := dst[(n*g.C+c)*g.H*g.W : (n*g.C+c+1)*g.H*g.W]
+			for i := range g.KH {
+				for j := range g.KW {
+					r := (c*g.KH+i)*g.KW + j
+					base := l.Offset + n*sn + r*sr
+					k := 0
+					for y := range oh {
+						iy := y*g.SH - g.PH + i*g.DH
+						if iy < 0 || iy >= g.H {
+							k += ow
+							continue
+						}
+						for x := range ow {
+							ix := x*g.SW - g.PW + j*g.DW
+							if ix >= 0 && ix < g.W {
+								img[iy*g.W+ix] += cols[base+k*sl]
+							}
+							k++
+						}
+					}
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,192 @@
+package tensor
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/ember-ml/ember/backend"
+)
+
+// opUnfold is im2col; convolution and pooling are built from it and get their gradients from
+// its backward (col2im) and from MatMul and MaxDim.
+var opUnfold = defOp("Im2ColBackward0")
+
+// Window describes sliding windows over the last two dims: kernel size, stride, zero
+// padding and dilation. Zero strides and dilations mean 1.
+type Window struct {
+	KH, KW int
+	SH, SW int
+	PH, PW int
+	DH, DW int
+}
+
+func (w Window) withDefaults() Window {
+	if w.SH == 0 {
+		w.SH = 1
+	}
+	if w.SW == 0 {
+		w.SW = 1
+	}
+	if w.DH == 0 {
+		w.DH = 1
+	}
+	if w.DW == 0 {
+		w.DW = 1
+	}
+	return w
+}
+
+func (t *Tensor) geometry(op string, w Window) backend.ConvGeometry {
+	if t.Dim() != 4 {
+		panic(fmt.Sprintf("%s: expected a 4-D input [N, C, H, W], got shape %v", op, t.layout.Shape))
+	}
+	s := t.layout.Shape
+	g := backend.ConvGeometry{N: s[0], C: s[1], H: s[2], W: s[3], KH: w.KH, KW: w.KW, SH: w.SH, SW: w.SW, PH: w.PH, PW: w.PW, DH: w.DH, DW: w.DW}
+	if w.KH <= 0 || w.KW <= 0 || w.SH <= 0 || w.SW <= 0 || w.DH <= 0 || w.DW <= 0 || w.PH < 0 || w.PW < 0 {
+		panic(fmt.Sprintf("%s: invalid window %+v", op, w))
+	}
+	if g.OutH() <= 0 || g.OutW() <= 0 || g.H+2*g.PH < g.DH*(g.KH-1)+1 || g.W+2*g.PW < g.DW*(g.KW-1)+1 {
+		panic(fmt.Sprintf("%s: input %v is too small for kernel %dx%d with padding %dx%d and dilation %dx%d", op, s, w.KH, w.KW, w.PH, w.PW, w.DH, w.DW))
+	}
+	return g
+}
+
+// Unfold extracts sliding windows like torch.nn.functional.unfold: x [N, C, H, W] becomes
+// [N, C·KH·KW, L] with one column per window position (row-major over the output grid).
+func (t *Tensor) Unfold(w Window) *Tensor { return t.unfold("unfold", w.withDefaults(), 0) }
+
+func (t *Tensor) unfold(op string, w Window, pad float64) *Tensor {
+	x := t.floatInput()
+	g := x.geometry(op, w)
+	rows, L := g.C*g.KH*g.KW, g.OutH()*g.OutW()
+	out := ZerosOf(x.DType(), g.N, rows, L)
+	out.be().Im2Col(out.storage, x.storage, x.layout, g, pad)
+	return record(opUnfold, out, []*Tensor{x}, func(gr *Tensor) []*Tensor {
+		img := ZerosOf(gr.DType(), g.N, g.C, g.H, g.W)
+		img.be().Col2Im(img.storage, gr.storage, gr.layout, g)
+		return []*Tensor{img}
+	})
+}
+
+// Conv2dOptions are a 2-D convolution's settings; zero values take PyTorch's defaults
+// (stride 1, padding 0, dilation 1, 1 group). SamePadding pads so the output keeps the
+// input's size (stride 1 only), like padding='same'.
+type Conv2dOptions struct {
+	Stride, Padding, Dilation [2]int
+	Groups                    int
+	SamePadding               bool
+}
+
+// Conv2d is torch.nn.functional.conv2d: x [N, C, H, W], weight [O, C/groups, KH, KW], optional
+// bias [O]; the result is [N, O, OH, OW]. It is im2col (Unfold) followed by a matrix product,
+// so its gradients come from theirs.
+func Conv2d(x, weight, bias *Tensor, o Conv2dOptions) *Tensor {
+	if weight.Dim() != 4 || x.Dim() != 4 {
+		panic(fmt.Sprintf("conv2d: expected input [N, C, H, W] and weight [O, C/groups, KH, KW], got %v and %v", x.layout.Shape, weight.layout.Shape))
+	}
+	groups := max(o.Groups, 1)
+	out, cg, kh, kw := weight.layout.Shape[0], weight.layout.Shape[1], weight.layout.Shape[2], weight.layout.Shape[3]
+	n, c := x.layout.Shape[0], x.layout.Shape[1]
+	if c != cg*groups || out%groups != 0 {
+		panic(fmt.Sprintf("conv2d: input %v with %d groups does not match weight %v (expected %d input channels)", x.layout.Shape, groups, weight.layout.Shape, cg*groups))
+	}
+	if bias != nil && (bias.Dim() != 1 || bias.layout.Shape[0] != out) {
+		panic(fmt.Sprintf("conv2d: bias %v does not match %d output channels", bias.layout.Shape, out))
+	}
+	w := Window{KH: kh, KW: kw, SH: o.Stride[0], SW: o.Stride[1], PH: o.Padding[0], PW: o.Padding[1], DH: o.Dilation[0], DW: o.Dilation[1]}.withDefaults()
+	if o.SamePadding {
+		if w.SH != 1 || w.SW != 1 {
+			panic("conv2d: padding='same' is not supported for strided convolutions")
+		}
+		totalH, totalW := w.DH*(kh-1), w.DW*(kw-1)
+		if totalH%2 != 0 || totalW%2 != 0 {
+			// PyTorch pads the extra row/column at the end; do it explicitly.
+			x = x.Pad([]int{totalW / 2, totalW - totalW/2, totalH / 2, totalH - totalH/2}, 0)
+			w.PH, w.PW = 0, 0
+		} else {
+			w.PH, w.PW = totalH/2, totalW/2
+		}
+	}
+	og := out / groups
+	var parts []*Tensor
+	for gi := range groups {
+		xg := x
+		if groups > 1 {
+			xg = x.Narrow(1, gi*cg, cg)
+		}
+		cols := xg.Unfold(w) // [N, cg·kh·kw, L]
+		wg := weight
+		if groups > 1 {
+			wg = weight.Narrow(0, gi*og, og)
+		}
+		parts = append(parts, wg.Reshape(og, cg*kh*kw).MatMul(cols)) // [N, og, L]
+	}
+	y := parts[0]
+	if groups > 1 {
+		y = Cat(parts, 1)
+	}
+	if bias != nil {
+		y = y.Add(bias.Reshape(out, 1))
+	}
+	g := x.geometry("conv2d", w)
+	return y.Reshape(n, out, g.OutH(), g.OutW())
+}
+
+// PoolOptions are a pooling layer's settings: kernel, stride (zero means the kernel size, as
+// in PyTorch), padding and dilation (max pooling only).
+type PoolOptions struct {
+	Kernel, Stride, Padding, Dilation [2]int
+}
+
+func (o PoolOptions) window(op string) Window {
+	if o.Stride == [2]int{} {
+		o.Stride = o.Kernel
+	}
+	if o.Padding[0]*2 > o.Kernel[0] || o.Padding[1]*2 > o.Kernel[1] {
+		panic(fmt.Sprintf("%s: padding %v should be at most half of the kernel size %v", op, o.Padding, o.Kernel))
+	}
+	return Window{KH: o.Kernel[0], KW: o.Kernel[1], SH: o.Stride[0], SW: o.Stride[1], PH: o.Padding[0], PW: o.Padding[1], DH: o.Dilation[0], DW: o.Dilation[1]}.withDefaults()
+}
+
+// MaxPool2d takes the maximum of each window of x [N, C, H, W] (padding counts as −inf; NaN
+// propagates; the gradient goes to the first maximum), like F.max_pool2d.
+func (t *Tensor) MaxPool2d(o PoolOptions) *Tensor {
+	v, _ := t.maxPool("max_pool2d", o)
+	return v
+}
+
+// MaxPool2dWithIndices also returns, like return_indices=True, the flat index (over H·W of the
+// input) of each maximum.
+func (t *Tensor) MaxPool2dWithIndices(o PoolOptions) (values, indices *Tensor) {
+	return t.maxPool("max_pool2d", o)
+}
+
+func (t *Tensor) maxPool(op string, o PoolOptions) (*Tensor, *Tensor) {
+	w := o.window(op)
+	g := t.geometry(op, w)
+	n, c, oh, ow := g.N, g.C, g.OutH(), g.OutW()
+	cols := t.Reshape(n*c, 1, g.H, g.W).unfold(op, w, math.Inf(-1)) // [N·C, KH·KW, L]
+	v, k := cols.MaxDim(1, false)                                   // [N·C, L]
+	// Window element k at output (y, x) sits at input row y·SH − PH + (k / KW)·DH, column
+	// x·SW − PW + (k mod KW)·DW.
+	kk := k.Int64s()
+	idx := make([]int64, len(kk))
+	for i, kv := range kk {
+		pos := i % (oh * ow)
+		y, x := pos/ow, pos%ow
+		iy := y*w.SH - w.PH + int(kv)/w.KW*w.DH
+		ix := x*w.SW - w.PW + int(kv)%w.KW*w.DW
+		idx[i] = int64(iy*g.W + ix)
+	}
+	return v.Reshape(n, c, oh, ow), FromSlice(idx, n, c, oh, ow)
+}
+
+// AvgPool2d averages each window of x [N, C, H, W], counting zero padding (PyTorch's default
+// count_include_pad=True), like F.avg_pool2d.
+func (t *Tensor) AvgPool2d(o PoolOptions) *Tensor {
+	w := o.window("avg_pool2d")
+	w.DH, w.DW = 1, 1
+	g := t.geometry("avg_pool2d", w)
+	cols := t.Reshape(g.N*g.C, 1, g.H, g.W).unfold("avg_pool2d", w, 0)
+	return cols.MeanDims([]int{1}, false).Reshape(g.N, g.C, g.OutH(), g.OutW())
+}
