@@ -113,7 +113,13 @@ func TestModelPrintsLikePyTorch(t *testing.T) {
 	models := map[string]nn.Module{
 		"circles_mlp": nn.Sequential(nn.Linear(2, 10), nn.ReLU(), nn.Linear(10, 10), nn.ReLU(), nn.Linear(10, 10), nn.ReLU(), nn.Linear(10, 1)),
 		"mixed":       nn.Sequential(nn.Flatten(), nn.Linear(784, 256, nn.NoBias()), nn.LeakyReLU(0.2), nn.Dropout(0.25), nn.Linear(256, 10), nn.LogSoftmax(1)),
-		"nested":      nn.Sequential(nn.Sequential(nn.Linear(3, 4), nn.Tanh()), nn.GELU(), nn.ELU(1), nn.Softplus(1, 20), nn.Sigmoid(), nn.Identity(), nn.SiLU(), nn.Softmax(-1)),
+		"lenet": nn.Sequential(nn.Conv2d(1, 6, [2]int{5, 5}, tensor.Conv2dOptions{Padding: [2]int{2, 2}}), nn.ReLU(), nn.MaxPool2d(tensor.PoolOptions{Kernel: [2]int{2, 2}}),
+			nn.Conv2d(6, 16, [2]int{5, 5}, tensor.Conv2dOptions{}), nn.ReLU(), nn.MaxPool2d(tensor.PoolOptions{Kernel: [2]int{2, 2}}),
+			nn.Flatten(), nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10)),
+		"conv_options": nn.Sequential(nn.Conv2d(4, 8, [2]int{3, 2}, tensor.Conv2dOptions{Stride: [2]int{2, 1}, Padding: [2]int{1, 0}, Dilation: [2]int{2, 2}, Groups: 2}, nn.NoBias()),
+			nn.AvgPool2d(tensor.PoolOptions{Kernel: [2]int{3, 3}, Stride: [2]int{1, 1}, Padding: [2]int{1, 1}}),
+			nn.MaxPool2d(tensor.PoolOptions{Kernel: [2]int{2, 3}, Stride: [2]int{1, 2}})),
+		"nested": nn.Sequential(nn.Sequential(nn.Linear(3, 4), nn.Tanh()), nn.GELU(), nn.ELU(1), nn.Softplus(1, 20), nn.Sigmoid(), nn.Identity(), nn.SiLU(), nn.Softmax(-1)),
 	}
 	for name, m := range models {
 		if got := nn.String(m); got != want[name] {

@@ -3,6 +3,8 @@ package nn
 import (
 	"encoding/json"
 	"fmt"
+
+	"github.com/ember-ml/ember/tensor"
 )
 
 // Spec describes a model built from the standard layers, so that it can be rebuilt without
@@ -23,6 +25,12 @@ type Spec struct {
 	End       *int    `json:"end_dim,omitempty"`
 	Approx    string  `json:"approximate,omitempty"`
 	Layers    []Spec  `json:"layers,omitempty"`
+	Kernel    *[2]int `json:"kernel_size,omitempty"`
+	Stride    *[2]int `json:"stride,omitempty"`
+	Padding   *[2]int `json:"padding,omitempty"`
+	Dilation  *[2]int `json:"dilation,omitempty"`
+	Groups    int     `json:"groups,omitempty"`
+	Same      bool    `json:"padding_same,omitempty"`
 }
 
 func intp(v int) *int    { return &v }
@@ -48,6 +56,17 @@ func Describe(m any) (Spec, error) {
 		return Spec{Kind: "Flatten", Start: intp(l.start), End: intp(l.end)}, nil
 	case *DropoutLayer:
 		return Spec{Kind: "Dropout", P: l.P}, nil
+	case *Conv2dLayer:
+		k, st, p, d := l.kernel, l.opts.Stride, l.opts.Padding, l.opts.Dilation
+		return Spec{Kind: "Conv2d", In: l.in, Out: l.out, Bias: boolp(l.Bias != nil), Kernel: &k, Stride: &st, Padding: &p, Dilation: &d,
+			Groups: l.opts.Groups, Same: l.opts.SamePadding}, nil
+	case *PoolLayer:
+		k, st, p, d := l.opts.Kernel, l.opts.Stride, l.opts.Padding, l.opts.Dilation
+		kind := "AvgPool2d"
+		if l.max {
+			kind = "MaxPool2d"
+		}
+		return Spec{Kind: kind, Kernel: &k, Stride: &st, Padding: &p, Dilation: &d}, nil
 	case *Activation:
 		if l.spec == nil {
 			return Spec{}, fmt.Errorf("activation %s cannot be described", l.name)
@@ -81,6 +100,32 @@ func Build(s Spec, opts ...Option) (Module, error) {
 			o = append(o, NoBias())
 		}
 		return Linear(s.In, s.Out, o...), nil
+	case "Conv2d", "MaxPool2d", "AvgPool2d":
+		get := func(p *[2]int) [2]int {
+			if p == nil {
+				return [2]int{}
+			}
+			return *p
+		}
+		k := get(s.Kernel)
+		if k[0] <= 0 || k[1] <= 0 || k[0] > 1<<12 || k[1] > 1<<12 {
+			return nil, fmt.Errorf("nn: %s spec with kernel %v", s.Kind, k)
+		}
+		if s.Kind != "Conv2d" {
+			o := tensor.PoolOptions{Kernel: k, Stride: get(s.Stride), Padding: get(s.Padding), Dilation: get(s.Dilation)}
+			if s.Kind == "MaxPool2d" {
+				return MaxPool2d(o), nil
+			}
+			return AvgPool2d(o), nil
+		}
+		if s.In <= 0 || s.Out <= 0 || s.In > 1<<16 || s.Out > 1<<16 || (s.Groups > 0 && (s.In%s.Groups != 0 || s.Out%s.Groups != 0)) {
+			return nil, fmt.Errorf("nn: conv2d spec with channels %d→%d, groups %d", s.In, s.Out, s.Groups)
+		}
+		o := opts
+		if s.Bias != nil && !*s.Bias {
+			o = append(o, NoBias())
+		}
+		return Conv2d(s.In, s.Out, k, tensor.Conv2dOptions{Stride: get(s.Stride), Padding: get(s.Padding), Dilation: get(s.Dilation), Groups: s.Groups, SamePadding: s.Same}, o...), nil
 	case "Flatten":
 		f := Flatten()
 		if s.Start != nil {

@@ -66,3 +66,19 @@ func seq(n int) []int {
 	}
 	return s
 }
+
+func BenchmarkLeNetStep(b *testing.B) {
+	g := tensor.NewGenerator(1)
+	x := tensor.Rand(g, 128, 1, 28, 28)
+	y := tensor.Randint(g, 0, 10, 128)
+	model := LeNet()
+	opt := optim.Adam(model.Parameters(), optim.LR(1e-3))
+	loss := nn.CrossEntropyLoss()
+	for b.Loop() {
+		l := loss(model.Forward(x), y)
+		opt.ZeroGrad()
+		l.Backward()
+		opt.Step()
+	}
+	b.ReportMetric(float64(b.N*128)/b.Elapsed().Seconds(), "samples/s")
+}

@@ -105,6 +105,10 @@ print(f"wrote {len(cases)} loss cases")
 reprs = {
     "circles_mlp": repr(nn.Sequential(nn.Linear(2, 10), nn.ReLU(), nn.Linear(10, 10), nn.ReLU(), nn.Linear(10, 10), nn.ReLU(), nn.Linear(10, 1))),
     "mixed": repr(nn.Sequential(nn.Flatten(), nn.Linear(784, 256, bias=False), nn.LeakyReLU(0.2), nn.Dropout(0.25), nn.Linear(256, 10), nn.LogSoftmax(dim=1))),
+    "lenet": repr(nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2),
+                                nn.Flatten(), nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))),
+    "conv_options": repr(nn.Sequential(nn.Conv2d(4, 8, (3, 2), stride=(2, 1), padding=(1, 0), dilation=2, groups=2, bias=False),
+                                       nn.AvgPool2d(3, stride=1, padding=1), nn.MaxPool2d((2, 3), stride=(1, 2)))),
     "nested": repr(nn.Sequential(nn.Sequential(nn.Linear(3, 4), nn.Tanh()), nn.GELU(), nn.ELU(), nn.Softplus(), nn.Sigmoid(), nn.Identity(), nn.SiLU(), nn.Softmax(dim=-1))),
 }
 with open(os.path.join(here, "model_repr.json"), "w") as f:

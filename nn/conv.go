@@ -1,0 +1,109 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/ember-ml/ember/tensor"
+)
+
+// Conv2dLayer is a 2-D convolution over [N, C, H, W] inputs, like torch.nn.Conv2d.
+type Conv2dLayer struct {
+	Weight *tensor.Tensor // [out, in/groups, KH, KW]
+	Bias   *tensor.Tensor // [out], or nil
+	in     int
+	out    int
+	kernel [2]int
+	opts   tensor.Conv2dOptions
+}
+
+// Conv2d returns a convolution with PyTorch's default initialisation (Kaiming-uniform with
+// a = √5 for the weight, U(±1/√fan_in) for the bias, fan_in = in/groups·KH·KW).
+func Conv2d(in, out int, kernel [2]int, o tensor.Conv2dOptions, opts ...Option) *Conv2dLayer {
+	groups := max(o.Groups, 1)
+	if in <= 0 || out <= 0 || kernel[0] <= 0 || kernel[1] <= 0 || in%groups != 0 || out%groups != 0 {
+		panic(fmt.Sprintf("nn: conv2d: invalid channels %d→%d, kernel %v or groups %d", in, out, kernel, groups))
+	}
+	op := buildOptions(opts)
+	c := &Conv2dLayer{in: in, out: out, kernel: kernel, opts: o}
+	c.Weight = param(KaimingUniform(op.gen, math.Sqrt(5), out, in/groups, kernel[0], kernel[1]), op.dtype)
+	if !op.noBias {
+		bound := 1 / math.Sqrt(float64(in/groups*kernel[0]*kernel[1]))
+		c.Bias = param(tensor.Uniform(op.gen, -bound, bound, out), op.dtype)
+	}
+	return c
+}
+
+// Forward convolves x [N, in, H, W].
+func (c *Conv2dLayer) Forward(x *tensor.Tensor) *tensor.Tensor {
+	if x.Dim() != 4 || x.Size(1) != c.in {
+		panic(fmt.Sprintf("conv2d: expected input [N, %d, H, W], got %v", c.in, x.Shape()))
+	}
+	return tensor.Conv2d(x, c.Weight, c.Bias, c.opts)
+}
+
+func pair(p [2]int, def int) [2]int {
+	if p == [2]int{} {
+		return [2]int{def, def}
+	}
+	return p
+}
+
+// Describe returns PyTorch's name and extra_repr.
+func (c *Conv2dLayer) Describe() (string, string) {
+	s := fmt.Sprintf("%d, %d, kernel_size=(%d, %d), stride=(%d, %d)", c.in, c.out, c.kernel[0], c.kernel[1], pair(c.opts.Stride, 1)[0], pair(c.opts.Stride, 1)[1])
+	if c.opts.SamePadding {
+		s += ", padding=same"
+	} else if c.opts.Padding != [2]int{} {
+		s += fmt.Sprintf(", padding=(%d, %d)", c.opts.Padding[0], c.opts.Padding[1])
+	}
+	if d := pair(c.opts.Dilation, 1); d != [2]int{1, 1} {
+		s += fmt.Sprintf(", dilation=(%d, %d)", d[0], d[1])
+	}
+	if c.opts.Groups > 1 {
+		s += fmt.Sprintf(", groups=%d", c.opts.Groups)
+	}
+	if c.Bias == nil {
+		s += ", bias=False"
+	}
+	return "Conv2d", s
+}
+
+// PoolLayer is MaxPool2d or AvgPool2d.
+type PoolLayer struct {
+	max  bool
+	opts tensor.PoolOptions
+}
+
+// MaxPool2d returns max pooling with the given kernel (stride defaults to the kernel).
+func MaxPool2d(o tensor.PoolOptions) *PoolLayer { return &PoolLayer{max: true, opts: o} }
+
+// AvgPool2d returns average pooling (zero padding counted, as PyTorch's default).
+func AvgPool2d(o tensor.PoolOptions) *PoolLayer { return &PoolLayer{opts: o} }
+
+// Forward pools x [N, C, H, W].
+func (p *PoolLayer) Forward(x *tensor.Tensor) *tensor.Tensor {
+	if p.max {
+		return x.MaxPool2d(p.opts)
+	}
+	return x.AvgPool2d(p.opts)
+}
+
+// Describe returns PyTorch's name and extra_repr (square kernels print as one number).
+func (p *PoolLayer) Describe() (string, string) {
+	num := func(v [2]int) string {
+		if v[0] == v[1] {
+			return fmt.Sprint(v[0])
+		}
+		return fmt.Sprintf("(%d, %d)", v[0], v[1])
+	}
+	stride := p.opts.Stride
+	if stride == [2]int{} {
+		stride = p.opts.Kernel
+	}
+	if p.max {
+		return "MaxPool2d", fmt.Sprintf("kernel_size=%s, stride=%s, padding=%s, dilation=%s, ceil_mode=False",
+			num(p.opts.Kernel), num(stride), num(p.opts.Padding), num(pair(p.opts.Dilation, 1)))
+	}
+	return "AvgPool2d", fmt.Sprintf("kernel_size=%s, stride=%s, padding=%s", num(p.opts.Kernel), num(stride), num(p.opts.Padding))
+}
