@@ -239,6 +239,10 @@ type Backend interface {
 	// Col2Im adds the windows of cols ([N, C·KH·KW, L] through colsL) back into the contiguous
 	// image dst [N, C, H, W], skipping padding: torch.nn.functional.fold, the gradient of Im2Col.
 	Col2Im(dst Storage, cols Storage, colsL Layout, g ConvGeometry)
+	// MaxPool2d writes the maximum of each window of src ([N, C, H, W] through srcL; padding
+	// never wins, NaN does) contiguously into dst [N, C, OH, OW], and into the Int64 idx the
+	// flat position (over H·W) of the first maximum.
+	MaxPool2d(dst, idx Storage, src Storage, srcL Layout, g ConvGeometry)
 	// MatMulBiasAct writes act(a·b + bias) for a single product (aL [1,M,K], bL [1,K,N]) into
 	// the contiguous dst [M,N]: MatMul followed by BiasAct, which a backend may fuse.
 	MatMulBiasAct(dst Storage, a Storage, aL Layout, b Storage, bL Layout, bias Storage, act UnaryOp)

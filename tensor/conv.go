@@ -2,14 +2,16 @@ package tensor
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/ember-ml/ember/backend"
 )
 
 // opUnfold is im2col; convolution and pooling are built from it and get their gradients from
 // its backward (col2im) and from MatMul and MaxDim.
-var opUnfold = defOp("Im2ColBackward0")
+var (
+	opUnfold  = defOp("Im2ColBackward0")
+	opMaxPool = defOp("MaxPool2DWithIndicesBackward0")
+)
 
 // Window describes sliding windows over the last two dims: kernel size, stride, zero
 // padding and dilation. Zero strides and dilations mean 1.
@@ -162,23 +164,19 @@ func (t *Tensor) MaxPool2dWithIndices(o PoolOptions) (values, indices *Tensor) {
 }
 
 func (t *Tensor) maxPool(op string, o PoolOptions) (*Tensor, *Tensor) {
+	x := t.floatInput()
 	w := o.window(op)
-	g := t.geometry(op, w)
+	g := x.geometry(op, w)
 	n, c, oh, ow := g.N, g.C, g.OutH(), g.OutW()
-	cols := t.Reshape(n*c, 1, g.H, g.W).unfold(op, w, math.Inf(-1)) // [N·C, KH·KW, L]
-	v, k := cols.MaxDim(1, false)                                   // [N·C, L]
-	// Window element k at output (y, x) sits at input row y·SH − PH + (k / KW)·DH, column
-	// x·SW − PW + (k mod KW)·DW.
-	kk := k.Int64s()
-	idx := make([]int64, len(kk))
-	for i, kv := range kk {
-		pos := i % (oh * ow)
-		y, x := pos/ow, pos%ow
-		iy := y*w.SH - w.PH + int(kv)/w.KW*w.DH
-		ix := x*w.SW - w.PW + int(kv)%w.KW*w.DW
-		idx[i] = int64(iy*g.W + ix)
-	}
-	return v.Reshape(n, c, oh, ow), FromSlice(idx, n, c, oh, ow)
+	vals := ZerosOf(x.DType(), n, c, oh, ow)
+	idx := ZerosOf(Int64, n, c, oh, ow)
+	vals.be().MaxPool2d(vals.storage, idx.storage, x.storage, x.layout, g)
+	vals = record(opMaxPool, vals, []*Tensor{x}, func(gr *Tensor) []*Tensor {
+		// The gradient goes to each window's maximum: scatter-add over the flattened image.
+		flat := ZerosOf(gr.DType(), n*c, g.H*g.W)
+		return []*Tensor{flat.ScatterAdd(1, idx.Reshape(n*c, oh*ow), gr.Reshape(n*c, oh*ow)).Reshape(n, c, g.H, g.W)}
+	})
+	return vals, idx
 }
 
 // AvgPool2d averages each window of x [N, C, H, W], counting zero padding (PyTorch's default

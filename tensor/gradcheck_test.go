@@ -133,14 +133,19 @@ var gradChecks = map[string][]gradCheck{
 		{func(x []*T) *T { return tensor.Linear(x[0], x[1], nil, tensor.ActTanh) }, []*T{rnd(96, 5, 3), rnd(97, 4, 3)}},
 		{func(x []*T) *T { return tensor.Linear(x[0].T(), x[1], x[2], tensor.ActSigmoid) }, []*T{rnd(98, 3, 5), rnd(99, 4, 3), rnd(100, 4)}},
 	},
+	"MaxPool2DWithIndicesBackward0": {
+		{func(x []*T) *T {
+			return x[0].MaxPool2d(tensor.PoolOptions{Kernel: [2]int{2, 2}, Padding: [2]int{1, 0}})
+		}, []*T{rnd(114, 2, 2, 5, 4)}},
+		{func(x []*T) *T {
+			return x[0].Transpose(2, 3).MaxPool2d(tensor.PoolOptions{Kernel: [2]int{3, 2}, Stride: [2]int{1, 2}, Dilation: [2]int{1, 2}})
+		}, []*T{rnd(116, 1, 2, 6, 5)}},
+	},
 	"Im2ColBackward0": {
 		{func(x []*T) *T { return x[0].Unfold(tensor.Window{KH: 2, KW: 3, SH: 2, PW: 1, DH: 2}) }, []*T{rnd(110, 2, 2, 5, 4)}},
 		{func(x []*T) *T {
 			return tensor.Conv2d(x[0], x[1], x[2], tensor.Conv2dOptions{Stride: [2]int{2, 1}, Padding: [2]int{1, 1}, Groups: 2})
 		}, []*T{rnd(111, 2, 4, 5, 5), rnd(112, 6, 2, 3, 3), rnd(113, 6)}},
-		{func(x []*T) *T {
-			return x[0].MaxPool2d(tensor.PoolOptions{Kernel: [2]int{2, 2}, Padding: [2]int{1, 0}})
-		}, []*T{rnd(114, 2, 2, 5, 4)}},
 		{func(x []*T) *T { return x[0].AvgPool2d(tensor.PoolOptions{Kernel: [2]int{3, 2}, Stride: [2]int{1, 2}}) }, []*T{rnd(115, 1, 2, 5, 4)}},
 	},
 	"CumsumBackward0":    {{func(x []*T) *T { return x[0].Cumsum(1) }, []*T{rnd(76, 3, 4)}}},

@@ -123,7 +123,10 @@ func (t *Tensor) Sigmoid() *Tensor {
 // ReLU returns max(t, 0). Its gradient at 0 is 0, as in PyTorch.
 func (t *Tensor) ReLU() *Tensor {
 	return t.unary("relu", opReLU, backend.ReLU, none, false, func(g, out *Tensor) *Tensor {
-		return g.Mul(out.GtScalar(0).To(g.DType()))
+		if g.DType() != out.DType() || !g.DType().IsFloat() {
+			return g.Mul(out.GtScalar(0).To(g.DType()))
+		}
+		return binaryKernel("relu", backend.ReLUGrad, g, out, g.DType()) // g where out > 0, else 0
 	})
 }
 

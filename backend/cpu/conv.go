@@ -94,3 +94,47 @@ func col2im[T float32 | float64](dst, cols []T, l backend.Layout, g backend.Conv
 		}
 	}
 }
+
+// MaxPool2d takes window maxima and their positions.
+func (Backend) MaxPool2d(dst, idx backend.Storage, src backend.Storage, srcL backend.Layout, g backend.ConvGeometry) {
+	switch s := src.(type) {
+	case *Storage[float32]:
+		maxPool(data[float32](dst), data[int64](idx), s.Data, srcL, g)
+	case *Storage[float64]:
+		maxPool(data[float64](dst), data[int64](idx), s.Data, srcL, g)
+	}
+}
+
+func maxPool[T float32 | float64](dst []T, idx []int64, src []T, l backend.Layout, g backend.ConvGeometry) {
+	oh, ow := g.OutH(), g.OutW()
+	sn, sc, sh, sw := l.Strides[0], l.Strides[1], l.Strides[2], l.Strides[3]
+	pos := 0
+	for n := range g.N {
+		for c := range g.C {
+			base := l.Offset + n*sn + c*sc
+			for y := range oh {
+				for x := range ow {
+					best, at := T(0), int64(-1)
+					for i := range g.KH {
+						iy := y*g.SH - g.PH + i*g.DH
+						if iy < 0 || iy >= g.H {
+							continue
+						}
+						for j := range g.KW {
+							ix := x*g.SW - g.PW + j*g.DW
+							if ix < 0 || ix >= g.W {
+								continue
+							}
+							v := src[base+iy*sh+ix*sw]
+							if at < 0 || v > best || (v != v && best == best) {
+								best, at = v, int64(iy*g.W+ix)
+							}
+						}
+					}
+					dst[pos], idx[pos] = best, at
+					pos++
+				}
+			}
+		}
+	}
+}
