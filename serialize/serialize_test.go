@@ -125,6 +125,28 @@ func TestSaveLoadModelRoundTrip(t *testing.T) {
 	}
 }
 
+func TestSaveLoadConvModel(t *testing.T) {
+	tensor.ManualSeed(4)
+	m := nn.Sequential(nn.Conv2d(1, 4, [2]int{3, 3}, tensor.Conv2dOptions{Padding: [2]int{1, 1}}), nn.ReLU(),
+		nn.MaxPool2d(tensor.PoolOptions{Kernel: [2]int{2, 2}}), nn.Conv2d(4, 4, [2]int{3, 3}, tensor.Conv2dOptions{Groups: 2, SamePadding: true}, nn.NoBias()),
+		nn.AvgPool2d(tensor.PoolOptions{Kernel: [2]int{2, 2}}), nn.Flatten(), nn.Linear(16, 2))
+	path := filepath.Join(t.TempDir(), "cnn.safetensors")
+	if err := serialize.SaveModel(path, m, nil); err != nil {
+		t.Fatal(err)
+	}
+	back, _, err := serialize.LoadModel(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := tensor.Randn(tensor.NewGenerator(2), 3, 1, 8, 8)
+	if nn.String(back) != nn.String(m) {
+		t.Fatalf("rebuilt\n%s\nfrom\n%s", nn.String(back), nn.String(m))
+	}
+	if err := tensortest.Close(back.Forward(x), m.Forward(x), 0, 0); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestSafetensorsRoundTripAllDTypes(t *testing.T) {
 	in := map[string]*tensor.Tensor{
 		"f32":    tensor.FromSlice([]float32{1.5, -2, 3e-8}, 3),
