@@ -11,25 +11,16 @@ import math
 import os
 
 import torch
+
+from goldenutil import arr, num  # noqa: F401  (shared helpers, beside this script)
 import torch.nn as nn
 
 torch.manual_seed(0)
 here = os.path.dirname(os.path.abspath(__file__))
 
 
-def num(v):
-    v = float(v)
-    if math.isnan(v):
-        return "nan"
-    if math.isinf(v):
-        return "inf" if v > 0 else "-inf"
-    return v
 
 
-def arr(t):
-    t = t.detach()
-    dt = {torch.float32: "float32", torch.float64: "float64", torch.int64: "int64", torch.bool: "bool"}[t.dtype]
-    return {"dtype": dt, "shape": list(t.shape), "data": [num(v) for v in t.reshape(-1).tolist()]}
 
 
 cases = []

@@ -17,14 +17,12 @@ import struct
 import numpy as np
 import torch
 
+from goldenutil import arr, num  # noqa: F401  (shared helpers, beside this script)
+
 here = os.path.dirname(os.path.abspath(__file__))
 torch.manual_seed(0)
 
 
-def arr(t):
-    t = torch.as_tensor(t)
-    dt = {torch.float32: "float32", torch.float64: "float64", torch.int64: "int64", torch.bool: "bool"}[t.dtype]
-    return {"dtype": dt, "shape": list(t.shape), "data": [float(v) for v in t.reshape(-1).tolist()]}
 
 
 def write_safetensors(path, tensors, metadata):

@@ -14,24 +14,13 @@ import os
 
 import torch
 
+from goldenutil import arr, num  # noqa: F401  (shared helpers, beside this script)
+
 torch.manual_seed(0)
 
 
-def num(v):
-    if isinstance(v, bool):
-        return 1.0 if v else 0.0
-    v = float(v)
-    if math.isnan(v):
-        return "nan"
-    if math.isinf(v):
-        return "inf" if v > 0 else "-inf"
-    return v
 
 
-def arr(t):
-    t = t.detach()
-    dtype = {torch.float32: "float32", torch.float64: "float64", torch.int64: "int64", torch.bool: "bool"}[t.dtype]
-    return {"dtype": dtype, "shape": list(t.shape), "data": [num(v) for v in t.reshape(-1).tolist()]}
 
 
 def apply_views(t, views):
