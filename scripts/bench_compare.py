@@ -17,7 +17,7 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-WORKLOADS = [("circles", "w1"), ("fashion-mlp", "w2"), ("gemm", "w4"), ("latency", "w5")]
+WORKLOADS = [("circles", "w1"), ("fashion-mlp", "w2"), ("fashion-cnn", "w3"), ("gemm", "w4"), ("latency", "w5")]
 
 
 def run(cmd):
@@ -61,7 +61,7 @@ def main():
             if name == "circles":
                 row("steps/s", med(ember, "steps_per_s"), med(torch, "steps_per_s"))
                 row("test accuracy", med(ember, "test_acc"), med(torch, "test_acc"))
-            elif name == "fashion-mlp":
+            elif name in ("fashion-mlp", "fashion-cnn"):
                 row("samples/s", med(ember, "samples_per_s"), med(torch, "samples_per_s"))
                 row("test accuracy", med(ember, "test_acc"), med(torch, "test_acc"))
             elif name == "gemm":
