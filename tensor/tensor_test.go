@@ -196,3 +196,30 @@ func TestTakeRows(t *testing.T) {
 	}
 	mustPanic(t, "out of bounds", func() { x.TakeRows([]int{4}) })
 }
+
+// TestBroadcastFastPaths checks the contiguous fast paths of binary ops against the same
+// operation on a copy that takes the general path.
+func TestBroadcastFastPaths(t *testing.T) {
+	g := tensor.NewGenerator(9)
+	a := tensor.Randn(g, 2, 3, 4)
+	for _, b := range []*tensor.Tensor{tensor.Randn(g, 3, 1), tensor.Randn(g, 4), tensor.Randn(g, 1), tensor.Randn(g, 2, 1, 1)} {
+		for name, op := range map[string]func(x, y *tensor.Tensor) *tensor.Tensor{
+			"add": (*tensor.Tensor).Add, "sub": (*tensor.Tensor).Sub, "mul": (*tensor.Tensor).Mul, "div": (*tensor.Tensor).Div,
+		} {
+			fast := op(a, b)
+			// A transposed copy of a is not contiguous, so it takes the general path.
+			slow := op(a.Transpose(0, 2).Contiguous().Transpose(0, 2), b)
+			if err := tensortest.Close(fast, slow, 0, 0); err != nil {
+				t.Fatalf("%s with %v: %v", name, b.Shape(), err)
+			}
+		}
+	}
+	// Sums whose innermost dim is reduced take the run-summing path; compare with the
+	// same sum over a transposed copy.
+	x := tensor.Randn(g, 5, 7, 3)
+	fast := x.SumDims([]int{0, 2}, false)
+	slow := x.Permute(2, 1, 0).Contiguous().SumDims([]int{0, 2}, false)
+	if err := tensortest.Close(fast, slow, 1e-6, 1e-6); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -393,6 +393,25 @@ func fastArith[T number](op backend.BinaryOp, dst, a []T, aL backend.Layout, b [
 	case bc && allZero(aL.Strides):
 		arithScalar(op, dst, b[bL.Offset:bL.Offset+n], a[aL.Offset], true)
 		return true
+	case ac && len(bL.Shape) > 0 && bL.Strides[len(bL.Strides)-1] == 0:
+		// b is constant along each row (a per-channel bias [C, 1] against [N, C, L]): one
+		// scalar per row of a.
+		nd := len(aL.Shape)
+		cols := aL.Shape[nd-1]
+		if cols == 0 {
+			return true
+		}
+		row := 0
+		walk(aL.Shape[:nd-1], [][]int{bL.Strides[:nd-1]}, []int{bL.Offset}, func(o []int, cnt int, in []int) {
+			q := o[0]
+			for range cnt {
+				lo := row * cols
+				arithScalar(op, dst[lo:lo+cols], a[aL.Offset+lo:aL.Offset+lo+cols], b[q], false)
+				row++
+				q += in[0]
+			}
+		})
+		return true
 	}
 	return false
 }

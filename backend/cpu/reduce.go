@@ -67,6 +67,17 @@ func reduceNum[T number](op backend.ReduceOp, dst []T, src []T, l backend.Layout
 	}
 	walk(l.Shape, [][]int{l.Strides, dstSt}, []int{l.Offset, 0}, func(o []int, n int, in []int) {
 		s, d := o[0], o[1]
+		if !isInt && op == backend.Sum && in[1] == 0 {
+			// A run that all lands in one output (the reduced innermost dim): sum it in a
+			// register. This is the common case — bias gradients, means, norms.
+			total := 0.0
+			for range n {
+				total += float64(src[s])
+				s += in[0]
+			}
+			acc[d] += total
+			return
+		}
 		for range n {
 			if isInt {
 				x := int64(src[s])
