@@ -27,31 +27,56 @@ func im2col[T float32 | float64](dst, src []T, l backend.Layout, g backend.ConvG
 				for j := range g.KW {
 					row := dst[pos : pos+L]
 					pos += L
-					k := 0
+					x0, x1 := validRange(ow, g.SW, j*g.DW-g.PW, g.W)
 					for y := range oh {
+						out := row[y*ow : (y+1)*ow]
 						iy := y*g.SH - g.PH + i*g.DH
 						if iy < 0 || iy >= g.H {
-							for x := 0; x < ow; x++ {
-								row[k] = pad
-								k++
+							for x := range out {
+								out[x] = pad
 							}
 							continue
 						}
-						rbase := base + iy*sh
-						for x := range ow {
-							ix := x*g.SW - g.PW + j*g.DW
-							if ix < 0 || ix >= g.W {
-								row[k] = pad
-							} else {
-								row[k] = src[rbase+ix*sw]
-							}
-							k++
+						for x := 0; x < x0; x++ {
+							out[x] = pad
+						}
+						for x := x1; x < ow; x++ {
+							out[x] = pad
+						}
+						start := base + iy*sh + (x0*g.SW-g.PW+j*g.DW)*sw
+						if g.SW == 1 && sw == 1 {
+							copy(out[x0:x1], src[start:start+x1-x0])
+							continue
+						}
+						step := g.SW * sw
+						for x := x0; x < x1; x++ {
+							out[x] = src[start]
+							start += step
 						}
 					}
 				}
 			}
 		}
 	}
+}
+
+// validRange returns the output columns [x0, x1) whose input column x·stride + shift lies in
+// [0, w).
+func validRange(ow, stride, shift, w int) (x0, x1 int) {
+	// x·stride + shift ≥ 0  ⇔  x ≥ ceil(−shift/stride); x·stride + shift < w ⇔ x ≤ (w−1−shift)/stride.
+	x0 = 0
+	if shift < 0 {
+		x0 = (-shift + stride - 1) / stride
+	}
+	last := w - 1 - shift
+	if last < 0 {
+		return 0, 0
+	}
+	x1 = min(ow, last/stride+1)
+	if x0 > x1 {
+		x0 = x1
+	}
+	return x0, x1
 }
 
 // Col2Im folds windows back: it adds cols into the zero-initialised image dst.
@@ -74,19 +99,18 @@ func col2im[T float32 | float64](dst, cols []T, l backend.Layout, g backend.Conv
 				for j := range g.KW {
 					r := (c*g.KH+i)*g.KW + j
 					base := l.Offset + n*sn + r*sr
-					k := 0
+					x0, x1 := validRange(ow, g.SW, j*g.DW-g.PW, g.W)
 					for y := range oh {
 						iy := y*g.SH - g.PH + i*g.DH
 						if iy < 0 || iy >= g.H {
-							k += ow
 							continue
 						}
-						for x := range ow {
-							ix := x*g.SW - g.PW + j*g.DW
-							if ix >= 0 && ix < g.W {
-								img[iy*g.W+ix] += cols[base+k*sl]
-							}
-							k++
+						ix := x0*g.SW - g.PW + j*g.DW
+						k := base + (y*ow+x0)*sl
+						for x := x0; x < x1; x++ {
+							img[iy*g.W+ix] += cols[k]
+							ix += g.SW
+							k += sl
 						}
 					}
 				}

@@ -126,6 +126,14 @@ func fill[T Elem](dst []T, l backend.Layout, v T) {
 func (Backend) Unary(op backend.UnaryOp, p backend.UnaryParams, dst backend.Storage, src backend.Storage, srcL backend.Layout) {
 	switch s := src.(type) {
 	case *Storage[float32]:
+		if op == backend.ReLU && srcL.IsContiguous() {
+			d := data[float32](dst)
+			in := s.Data[srcL.Offset : srcL.Offset+len(d)]
+			for i, v := range in {
+				d[i] = max(v, 0) // NaN stays NaN
+			}
+			return
+		}
 		f := floatUnary(op, p)
 		unaryRun(data[float32](dst), s.Data, srcL, func(x float32) float32 { return float32(f(float64(x))) })
 	case *Storage[float64]:
