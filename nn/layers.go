@@ -266,7 +266,7 @@ func (s *SequentialContainer) Forward(x *tensor.Tensor) *tensor.Tensor {
 // isStandard reports whether a layer is one of nn's own, which never keep their input.
 func isStandard(m Module) bool {
 	switch m.(type) {
-	case *LinearLayer, *Activation, *FlattenLayer, *DropoutLayer, *Conv2dLayer, *PoolLayer:
+	case *LinearLayer, *Activation, *FlattenLayer, *DropoutLayer, *Conv2dLayer, *PoolLayer, *LayerNormLayer, *BatchNormLayer:
 		return true
 	}
 	return false

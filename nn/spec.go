@@ -31,6 +31,11 @@ type Spec struct {
 	Dilation  *[2]int `json:"dilation,omitempty"`
 	Groups    int     `json:"groups,omitempty"`
 	Same      bool    `json:"padding_same,omitempty"`
+	NormShape []int   `json:"normalized_shape,omitempty"`
+	Eps       float64 `json:"eps,omitempty"`
+	Momentum  float64 `json:"momentum,omitempty"`
+	Affine    *bool   `json:"affine,omitempty"`
+	PadIdx    *int64  `json:"padding_idx,omitempty"`
 }
 
 func intp(v int) *int    { return &v }
@@ -67,6 +72,17 @@ func Describe(m any) (Spec, error) {
 			kind = "MaxPool2d"
 		}
 		return Spec{Kind: kind, Kernel: &k, Stride: &st, Padding: &p, Dilation: &d}, nil
+	case *LayerNormLayer:
+		return Spec{Kind: "LayerNorm", NormShape: l.shape, Eps: l.eps, Affine: boolp(l.Weight != nil)}, nil
+	case *BatchNormLayer:
+		kind := "BatchNorm1d"
+		if l.dims == 2 {
+			kind = "BatchNorm2d"
+		}
+		return Spec{Kind: kind, In: l.features, Eps: l.eps, Momentum: l.momentum, Affine: boolp(l.Weight != nil)}, nil
+	case *EmbeddingLayer:
+		p := l.padding
+		return Spec{Kind: "Embedding", In: l.Weight.Size(0), Out: l.Weight.Size(1), PadIdx: &p}, nil
 	case *Activation:
 		if l.spec == nil {
 			return Spec{}, fmt.Errorf("activation %s cannot be described", l.name)
@@ -126,6 +142,34 @@ func Build(s Spec, opts ...Option) (Module, error) {
 			o = append(o, NoBias())
 		}
 		return Conv2d(s.In, s.Out, k, tensor.Conv2dOptions{Stride: get(s.Stride), Padding: get(s.Padding), Dilation: get(s.Dilation), Groups: s.Groups, SamePadding: s.Same}, o...), nil
+	case "LayerNorm":
+		if len(s.NormShape) == 0 || len(s.NormShape) > 8 {
+			return nil, fmt.Errorf("nn: layer norm spec with shape %v", s.NormShape)
+		}
+		for _, d := range s.NormShape {
+			if d <= 0 || d > 1<<20 {
+				return nil, fmt.Errorf("nn: layer norm spec with shape %v", s.NormShape)
+			}
+		}
+		return LayerNorm(s.NormShape, s.Eps, s.Affine == nil || *s.Affine, opts...), nil
+	case "BatchNorm1d", "BatchNorm2d":
+		if s.In <= 0 || s.In > 1<<20 {
+			return nil, fmt.Errorf("nn: batch norm spec with %d features", s.In)
+		}
+		affine := s.Affine == nil || *s.Affine
+		if s.Kind == "BatchNorm1d" {
+			return BatchNorm1d(s.In, s.Eps, s.Momentum, affine, opts...), nil
+		}
+		return BatchNorm2d(s.In, s.Eps, s.Momentum, affine, opts...), nil
+	case "Embedding":
+		pad := int64(-1)
+		if s.PadIdx != nil {
+			pad = *s.PadIdx
+		}
+		if s.In <= 0 || s.Out <= 0 || s.In > 1<<24 || s.Out > 1<<16 || pad < -1 || pad >= int64(s.In) {
+			return nil, fmt.Errorf("nn: embedding spec %d×%d with padding_idx %d", s.In, s.Out, pad)
+		}
+		return Embedding(s.In, s.Out, pad, opts...), nil
 	case "Flatten":
 		f := Flatten()
 		if s.Start != nil {
