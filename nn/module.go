@@ -50,6 +50,13 @@ type Trainer interface {
 	SetTraining(training bool)
 }
 
+// TensorLister is implemented by modules that name their parameters themselves (the
+// recurrent layers, whose weights are called weight_ih_l0 and so on); it replaces the
+// reflective search of their fields.
+type TensorLister interface {
+	NamedTensors() []NamedTensor
+}
+
 // Describer is implemented by modules that print a PyTorch-style name and extra_repr, such
 // as Linear's "in_features=2, out_features=10, bias=True".
 type Describer interface {
@@ -111,7 +118,13 @@ func walk(m any, prefix string, v visitor, seen map[uintptr]bool) {
 	}
 	seen[rv.Pointer()] = true
 	if v.tensor != nil {
-		ownTensors(rv, prefix, v.tensor)
+		if l, ok := m.(TensorLister); ok {
+			for _, e := range l.NamedTensors() {
+				v.tensor(prefix+e.Name, e.Tensor, false)
+			}
+		} else {
+			ownTensors(rv, prefix, v.tensor)
+		}
 	}
 	for _, c := range childrenOf(m) {
 		if v.child != nil {
