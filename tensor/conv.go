@@ -188,3 +188,76 @@ func (t *Tensor) AvgPool2d(o PoolOptions) *Tensor {
 	cols := t.Reshape(g.N*g.C, 1, g.H, g.W).unfold("avg_pool2d", w, 0)
 	return cols.MeanDims([]int{1}, false).Reshape(g.N, g.C, g.OutH(), g.OutW())
 }
+
+// Conv1dOptions are a 1-D convolution's settings (zero values as PyTorch's defaults).
+type Conv1dOptions struct {
+	Stride, Padding, Dilation int
+	Groups                    int
+	SamePadding               bool
+}
+
+// Conv1d is torch.nn.functional.conv1d: x [N, C, L], weight [O, C/groups, K], optional bias
+// [O] → [N, O, L_out]; it runs as a 2-D convolution over a height of 1.
+func Conv1d(x, weight, bias *Tensor, o Conv1dOptions) *Tensor {
+	if x.Dim() != 3 || weight.Dim() != 3 {
+		panic(fmt.Sprintf("conv1d: expected input [N, C, L] and weight [O, C/groups, K], got %v and %v", x.layout.Shape, weight.layout.Shape))
+	}
+	stride, dil := max(o.Stride, 1), max(o.Dilation, 1)
+	return Conv2d(x.Unsqueeze(2), weight.Unsqueeze(2), bias, Conv2dOptions{
+		Stride: [2]int{1, stride}, Padding: [2]int{0, o.Padding}, Dilation: [2]int{1, dil}, Groups: o.Groups, SamePadding: o.SamePadding,
+	}).Squeeze(2)
+}
+
+func pool1d(o PoolOptions) PoolOptions {
+	return PoolOptions{Kernel: [2]int{1, o.Kernel[0]}, Stride: [2]int{1, max(o.Stride[0], 0)}, Padding: [2]int{0, o.Padding[0]}, Dilation: [2]int{1, max(o.Dilation[0], 1)}}
+}
+
+// MaxPool1d is max pooling over the last dim of x [N, C, L]; only the first element of each
+// option pair is used (stride 0 means the kernel size).
+func (t *Tensor) MaxPool1d(o PoolOptions) *Tensor {
+	p := pool1d(o)
+	if o.Stride[0] == 0 {
+		p.Stride[1] = o.Kernel[0]
+	}
+	return t.Unsqueeze(2).MaxPool2d(p).Squeeze(2)
+}
+
+// AvgPool1d is average pooling over the last dim of x [N, C, L] (padding counted).
+func (t *Tensor) AvgPool1d(o PoolOptions) *Tensor {
+	p := pool1d(o)
+	if o.Stride[0] == 0 {
+		p.Stride[1] = o.Kernel[0]
+	}
+	return t.Unsqueeze(2).AvgPool2d(p).Squeeze(2)
+}
+
+// AdaptiveAvgPool2d averages x [N, C, H, W] into an oh×ow grid whose cell i covers rows
+// ⌊i·H/oh⌋ to ⌈(i+1)·H/oh⌉ (and likewise for columns), like F.adaptive_avg_pool2d.
+func (t *Tensor) AdaptiveAvgPool2d(oh, ow int) *Tensor {
+	if t.Dim() != 4 || oh <= 0 || ow <= 0 {
+		panic(fmt.Sprintf("adaptive_avg_pool2d: expected [N, C, H, W] input and a positive output size, got %v and %dx%d", t.layout.Shape, oh, ow))
+	}
+	h, w := t.layout.Shape[2], t.layout.Shape[3]
+	if h%oh == 0 && w%ow == 0 {
+		return t.AvgPool2d(PoolOptions{Kernel: [2]int{h / oh, w / ow}})
+	}
+	var rows []*Tensor
+	for i := range oh {
+		r0, r1 := i*h/oh, ((i+1)*h+oh-1)/oh
+		var cells []*Tensor
+		for j := range ow {
+			c0, c1 := j*w/ow, ((j+1)*w+ow-1)/ow
+			cells = append(cells, t.Narrow(2, r0, r1-r0).Narrow(3, c0, c1-c0).MeanDims([]int{2, 3}, false))
+		}
+		rows = append(rows, Stack(cells, 2)) // [N, C, ow]
+	}
+	return Stack(rows, 2) // [N, C, oh, ow]
+}
+
+// AdaptiveAvgPool1d averages x [N, C, L] into n cells, like F.adaptive_avg_pool1d.
+func (t *Tensor) AdaptiveAvgPool1d(n int) *Tensor {
+	if t.Dim() != 3 {
+		panic(fmt.Sprintf("adaptive_avg_pool1d: expected [N, C, L] input, got %v", t.layout.Shape))
+	}
+	return t.Unsqueeze(2).AdaptiveAvgPool2d(1, n).Squeeze(2)
+}

@@ -155,7 +155,25 @@ var goldenOps = map[string]func(in []*T, a args) []*T{
 		return []*T{v, i}
 	},
 	"avg_pool2d": func(in []*T, a args) []*T { return one(in[0].AvgPool2d(poolOpts(a))) },
-	"clone":      func(in []*T, a args) []*T { return one(in[0].Clone()) },
+	"conv1d": func(in []*T, a args) []*T {
+		var b *T
+		if len(in) == 3 {
+			b = in[2]
+		}
+		return one(tensor.Conv1d(in[0], in[1], b, tensor.Conv1dOptions{Stride: a.i("stride"), Padding: a.i("padding"), Dilation: a.i("dilation"), Groups: a.i("groups")}))
+	},
+	"max_pool1d": func(in []*T, a args) []*T {
+		return one(in[0].MaxPool1d(tensor.PoolOptions{Kernel: [2]int{a.i("kernel")}, Stride: [2]int{a.i("stride")}, Padding: [2]int{a.i("padding")}, Dilation: [2]int{a.i("dilation")}}))
+	},
+	"avg_pool1d": func(in []*T, a args) []*T {
+		return one(in[0].AvgPool1d(tensor.PoolOptions{Kernel: [2]int{a.i("kernel")}, Stride: [2]int{a.i("stride")}, Padding: [2]int{a.i("padding")}}))
+	},
+	"adaptive_avg_pool2d": func(in []*T, a args) []*T {
+		s := a.pair("size")
+		return one(in[0].AdaptiveAvgPool2d(s[0], s[1]))
+	},
+	"adaptive_avg_pool1d": func(in []*T, a args) []*T { return one(in[0].AdaptiveAvgPool1d(a.i("size"))) },
+	"clone":               func(in []*T, a args) []*T { return one(in[0].Clone()) },
 }
 
 // pair reads an int or a two-element list, as PyTorch's int-or-tuple arguments.

@@ -137,6 +137,12 @@ OPS = {
     "max_pool2d": lambda x, a: F.max_pool2d(x, a["kernel"], a["stride"], a["padding"], a["dilation"]),
     "max_pool2d_indices": lambda x, a: tuple(F.max_pool2d(x, a["kernel"], a["stride"], a["padding"], a["dilation"], return_indices=True)),
     "avg_pool2d": lambda x, a: F.avg_pool2d(x, a["kernel"], a["stride"], a["padding"]),
+    "conv1d": lambda *xs: F.conv1d(xs[0], xs[1], xs[2] if len(xs) == 4 else None, stride=xs[-1]["stride"], padding=xs[-1]["padding"],
+                                   dilation=xs[-1]["dilation"], groups=xs[-1]["groups"]),
+    "max_pool1d": lambda x, a: F.max_pool1d(x, a["kernel"], a["stride"], a["padding"], a["dilation"]),
+    "avg_pool1d": lambda x, a: F.avg_pool1d(x, a["kernel"], a["stride"], a["padding"]),
+    "adaptive_avg_pool2d": lambda x, a: F.adaptive_avg_pool2d(x, a["size"]),
+    "adaptive_avg_pool1d": lambda x, a: F.adaptive_avg_pool1d(x, a["size"]),
     "clone": lambda x, a: x.clone(),
 }
 
@@ -328,6 +334,13 @@ for tag, cin, cout, k, st, pad, dil, g, bias in [("basic", 3, 4, 3, 1, 0, 1, 1, 
 for tag, k, st, pad, dil in [("2x2", 2, 2, 0, 1), ("3x3_s1_p1", 3, 1, 1, 1), ("dilated", 2, 1, 0, 2), ("odd", 3, 2, 1, 1)]:
     case("max_pool2d/" + tag, "max_pool2d", [x(2, 3, 7, 6)], {"kernel": k, "stride": st, "padding": pad, "dilation": dil})
     case("avg_pool2d/" + tag, "avg_pool2d", [x(2, 3, 7, 6)], {"kernel": k, "stride": st, "padding": pad})
+for tag, cin, cout, k, st, pad, dil, g in [("basic", 3, 4, 3, 1, 1, 1, 1), ("strided_dilated", 4, 6, 2, 2, 0, 2, 2)]:
+    case("conv1d/" + tag, "conv1d", [x(2, cin, 9), x(cout, cin // g, k), x(cout)], {"stride": st, "padding": pad, "dilation": dil, "groups": g})
+case("max_pool1d", "max_pool1d", [x(2, 3, 9)], {"kernel": 3, "stride": 2, "padding": 1, "dilation": 1})
+case("avg_pool1d", "avg_pool1d", [x(2, 3, 9)], {"kernel": 2, "stride": 2, "padding": 0})
+case("adaptive_avg_pool2d/divisible", "adaptive_avg_pool2d", [x(2, 3, 6, 4)], {"size": [3, 2]})
+case("adaptive_avg_pool2d/uneven", "adaptive_avg_pool2d", [x(2, 3, 7, 5)], {"size": [3, 2]})
+case("adaptive_avg_pool1d", "adaptive_avg_pool1d", [x(2, 3, 10)], {"size": 4})
 case("max_pool2d_indices", "max_pool2d_indices", [x(1, 2, 6, 5)], {"kernel": 3, "stride": 2, "padding": 1, "dilation": 1})
 
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tensor_ops.json")
