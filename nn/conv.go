@@ -107,3 +107,126 @@ func (p *PoolLayer) Describe() (string, string) {
 	}
 	return "AvgPool2d", fmt.Sprintf("kernel_size=%s, stride=%s, padding=%s", num(p.opts.Kernel), num(stride), num(p.opts.Padding))
 }
+
+// Conv1dLayer is a 1-D convolution over [N, C, L] inputs, like torch.nn.Conv1d.
+type Conv1dLayer struct {
+	Weight *tensor.Tensor // [out, in/groups, K]
+	Bias   *tensor.Tensor
+	in     int
+	out    int
+	kernel int
+	opts   tensor.Conv1dOptions
+}
+
+// Conv1d returns a 1-D convolution with PyTorch's default initialisation.
+func Conv1d(in, out, kernel int, o tensor.Conv1dOptions, opts ...Option) *Conv1dLayer {
+	groups := max(o.Groups, 1)
+	if in <= 0 || out <= 0 || kernel <= 0 || in%groups != 0 || out%groups != 0 {
+		panic(fmt.Sprintf("nn: conv1d: invalid channels %d→%d, kernel %d or groups %d", in, out, kernel, groups))
+	}
+	op := buildOptions(opts)
+	c := &Conv1dLayer{in: in, out: out, kernel: kernel, opts: o}
+	c.Weight = param(KaimingUniform(op.gen, math.Sqrt(5), out, in/groups, kernel), op.dtype)
+	if !op.noBias {
+		bound := 1 / math.Sqrt(float64(in/groups*kernel))
+		c.Bias = param(tensor.Uniform(op.gen, -bound, bound, out), op.dtype)
+	}
+	return c
+}
+
+// Forward convolves x [N, in, L].
+func (c *Conv1dLayer) Forward(x *tensor.Tensor) *tensor.Tensor {
+	if x.Dim() != 3 || x.Size(1) != c.in {
+		panic(fmt.Sprintf("conv1d: expected input [N, %d, L], got %v", c.in, x.Shape()))
+	}
+	return tensor.Conv1d(x, c.Weight, c.Bias, c.opts)
+}
+
+// Describe returns PyTorch's name and extra_repr.
+func (c *Conv1dLayer) Describe() (string, string) {
+	s := fmt.Sprintf("%d, %d, kernel_size=(%d,), stride=(%d,)", c.in, c.out, c.kernel, max(c.opts.Stride, 1))
+	if c.opts.SamePadding {
+		s += ", padding=same"
+	} else if c.opts.Padding != 0 {
+		s += fmt.Sprintf(", padding=(%d,)", c.opts.Padding)
+	}
+	if c.opts.Dilation > 1 {
+		s += fmt.Sprintf(", dilation=(%d,)", c.opts.Dilation)
+	}
+	if c.opts.Groups > 1 {
+		s += fmt.Sprintf(", groups=%d", c.opts.Groups)
+	}
+	if c.Bias == nil {
+		s += ", bias=False"
+	}
+	return "Conv1d", s
+}
+
+// Pool1dLayer is MaxPool1d or AvgPool1d (the first element of each option pair is used).
+type Pool1dLayer struct {
+	max  bool
+	opts tensor.PoolOptions
+}
+
+// MaxPool1d returns 1-D max pooling (stride defaults to the kernel).
+func MaxPool1d(kernel, stride, padding int) *Pool1dLayer {
+	return &Pool1dLayer{max: true, opts: tensor.PoolOptions{Kernel: [2]int{kernel}, Stride: [2]int{stride}, Padding: [2]int{padding}}}
+}
+
+// AvgPool1d returns 1-D average pooling.
+func AvgPool1d(kernel, stride, padding int) *Pool1dLayer {
+	return &Pool1dLayer{opts: tensor.PoolOptions{Kernel: [2]int{kernel}, Stride: [2]int{stride}, Padding: [2]int{padding}}}
+}
+
+// Forward pools x [N, C, L].
+func (p *Pool1dLayer) Forward(x *tensor.Tensor) *tensor.Tensor {
+	if p.max {
+		return x.MaxPool1d(p.opts)
+	}
+	return x.AvgPool1d(p.opts)
+}
+
+// Describe returns PyTorch's name and extra_repr.
+func (p *Pool1dLayer) Describe() (string, string) {
+	k, s, pad := p.opts.Kernel[0], p.opts.Stride[0], p.opts.Padding[0]
+	if s == 0 {
+		s = k
+	}
+	if p.max {
+		return "MaxPool1d", fmt.Sprintf("kernel_size=%d, stride=%d, padding=%d, dilation=1, ceil_mode=False", k, s, pad)
+	}
+	return "AvgPool1d", fmt.Sprintf("kernel_size=(%d,), stride=(%d,), padding=(%d,)", k, s, pad)
+}
+
+// AdaptiveAvgPoolLayer averages into a fixed output size, like nn.AdaptiveAvgPool1d/2d.
+type AdaptiveAvgPoolLayer struct {
+	size   [2]int
+	twoDim bool
+}
+
+// AdaptiveAvgPool2d returns adaptive average pooling to oh×ow.
+func AdaptiveAvgPool2d(oh, ow int) *AdaptiveAvgPoolLayer {
+	return &AdaptiveAvgPoolLayer{size: [2]int{oh, ow}, twoDim: true}
+}
+
+// AdaptiveAvgPool1d returns adaptive average pooling to n positions.
+func AdaptiveAvgPool1d(n int) *AdaptiveAvgPoolLayer { return &AdaptiveAvgPoolLayer{size: [2]int{n}} }
+
+// Forward pools x.
+func (a *AdaptiveAvgPoolLayer) Forward(x *tensor.Tensor) *tensor.Tensor {
+	if a.twoDim {
+		return x.AdaptiveAvgPool2d(a.size[0], a.size[1])
+	}
+	return x.AdaptiveAvgPool1d(a.size[0])
+}
+
+// Describe returns PyTorch's name and extra_repr.
+func (a *AdaptiveAvgPoolLayer) Describe() (string, string) {
+	if a.twoDim {
+		if a.size[0] == a.size[1] {
+			return "AdaptiveAvgPool2d", fmt.Sprintf("output_size=%d", a.size[0])
+		}
+		return "AdaptiveAvgPool2d", fmt.Sprintf("output_size=(%d, %d)", a.size[0], a.size[1])
+	}
+	return "AdaptiveAvgPool1d", fmt.Sprintf("output_size=%d", a.size[0])
+}

@@ -266,7 +266,8 @@ func (s *SequentialContainer) Forward(x *tensor.Tensor) *tensor.Tensor {
 // isStandard reports whether a layer is one of nn's own, which never keep their input.
 func isStandard(m Module) bool {
 	switch m.(type) {
-	case *LinearLayer, *Activation, *FlattenLayer, *DropoutLayer, *Conv2dLayer, *PoolLayer, *LayerNormLayer, *BatchNormLayer:
+	case *LinearLayer, *Activation, *FlattenLayer, *DropoutLayer, *Conv2dLayer, *PoolLayer, *LayerNormLayer, *BatchNormLayer,
+		*Conv1dLayer, *Pool1dLayer, *AdaptiveAvgPoolLayer:
 		return true
 	}
 	return false
