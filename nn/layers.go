@@ -267,7 +267,7 @@ func (s *SequentialContainer) Forward(x *tensor.Tensor) *tensor.Tensor {
 func isStandard(m Module) bool {
 	switch m.(type) {
 	case *LinearLayer, *Activation, *FlattenLayer, *DropoutLayer, *Conv2dLayer, *PoolLayer, *LayerNormLayer, *BatchNormLayer,
-		*Conv1dLayer, *Pool1dLayer, *AdaptiveAvgPoolLayer:
+		*Conv1dLayer, *Pool1dLayer, *AdaptiveAvgPoolLayer, *GroupNormLayer, *Dropout2dLayer:
 		return true
 	}
 	return false

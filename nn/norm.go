@@ -230,3 +230,92 @@ func (e *EmbeddingLayer) Describe() (string, string) {
 	}
 	return "Embedding", s
 }
+
+// GroupNormLayer normalises groups of channels of [N, C, …] inputs per sample, like
+// torch.nn.GroupNorm.
+type GroupNormLayer struct {
+	Weight   *tensor.Tensor // [C], or nil without affine
+	Bias     *tensor.Tensor
+	groups   int
+	channels int
+	eps      float64
+}
+
+// GroupNorm returns group normalisation of channels split into groups (eps 1e-5 in PyTorch).
+func GroupNorm(groups, channels int, eps float64, affine bool, opts ...Option) *GroupNormLayer {
+	if groups <= 0 || channels%groups != 0 {
+		panic(fmt.Sprintf("nn: group norm: %d channels do not split into %d groups", channels, groups))
+	}
+	o := buildOptions(opts)
+	g := &GroupNormLayer{groups: groups, channels: channels, eps: eps}
+	if affine {
+		g.Weight = param(tensor.Ones(channels), o.dtype)
+		g.Bias = param(tensor.Zeros(channels), o.dtype)
+	}
+	return g
+}
+
+// Forward normalises x [N, C, …].
+func (g *GroupNormLayer) Forward(x *tensor.Tensor) *tensor.Tensor {
+	if x.Dim() < 2 || x.Size(1) != g.channels {
+		panic(fmt.Sprintf("group_norm: expected input [N, %d, …], got %v", g.channels, x.Shape()))
+	}
+	shape := x.Shape()
+	grouped := x.Reshape(shape[0], g.groups, -1)
+	y := normalize(grouped, []int{2}, nil, nil, g.eps).Reshape(shape...)
+	if g.Weight != nil {
+		bshape := make([]int, len(shape))
+		for i := range bshape {
+			bshape[i] = 1
+		}
+		bshape[1] = g.channels
+		y = y.Mul(g.Weight.Reshape(bshape...)).Add(g.Bias.Reshape(bshape...))
+	}
+	return y
+}
+
+// Describe returns PyTorch's name and extra_repr.
+func (g *GroupNormLayer) Describe() (string, string) {
+	return "GroupNorm", fmt.Sprintf("%d, %d, eps=%s, affine=%s", g.groups, g.channels, pyExp(g.eps), pyBool(g.Weight != nil))
+}
+
+// Dropout2dLayer zeroes whole channels of [N, C, H, W] (or [N, C, L]) inputs with probability
+// P during training and scales the rest by 1/(1−P), like nn.Dropout2d.
+type Dropout2dLayer struct {
+	P        float64
+	training bool
+	gen      *tensor.Generator
+}
+
+// Dropout2d returns channel dropout, in training mode.
+func Dropout2d(p float64, opts ...Option) *Dropout2dLayer {
+	if p < 0 || p > 1 {
+		panic(fmt.Sprintf("nn: dropout probability has to be between 0 and 1, but got %g", p))
+	}
+	return &Dropout2dLayer{P: p, training: true, gen: buildOptions(opts).gen}
+}
+
+// SetTraining switches between training and evaluation behaviour.
+func (d *Dropout2dLayer) SetTraining(training bool) { d.training = training }
+
+// Forward applies channel dropout in training mode.
+func (d *Dropout2dLayer) Forward(x *tensor.Tensor) *tensor.Tensor {
+	if !d.training || d.P == 0 {
+		return x
+	}
+	if x.Dim() < 3 {
+		panic(fmt.Sprintf("dropout2d: expected [N, C, H, W] or [N, C, L] input, got %v", x.Shape()))
+	}
+	mshape := make([]int, x.Dim())
+	for i := range mshape {
+		mshape[i] = 1
+	}
+	mshape[0], mshape[1] = x.Size(0), x.Size(1)
+	keep := tensor.Rand(d.gen, mshape...).GeScalar(d.P).To(x.DType()).DivScalar(1 - d.P)
+	return x.Mul(keep)
+}
+
+// Describe returns PyTorch's name and extra_repr.
+func (d *Dropout2dLayer) Describe() (string, string) {
+	return "Dropout2d", fmt.Sprintf("p=%s, inplace=False", pyFloat(d.P))
+}

@@ -29,14 +29,16 @@ func TestLayersMatchPyTorch(t *testing.T) {
 		t.Fatal(err)
 	}
 	build := map[string]func() nn.Module{
-		"layer_norm":             func() nn.Module { return nn.LayerNorm([]int{4, 5}, 1e-5, true) },
-		"layer_norm_no_affine":   func() nn.Module { return nn.LayerNorm([]int{6}, 1e-3, false) },
-		"batch_norm1d":           func() nn.Module { return nn.BatchNorm1d(4, 1e-5, 0.1, true) },
-		"batch_norm1d_3d":        func() nn.Module { return nn.BatchNorm1d(3, 1e-5, 0.3, true) },
-		"batch_norm2d":           func() nn.Module { return nn.BatchNorm2d(3, 1e-3, 0.1, true) },
-		"batch_norm2d_no_affine": func() nn.Module { return nn.BatchNorm2d(2, 1e-5, 0.1, false) },
-		"embedding":              func() nn.Module { return nn.Embedding(6, 3, -1) },
-		"embedding_padding":      func() nn.Module { return nn.Embedding(5, 4, 1) },
+		"layer_norm":              func() nn.Module { return nn.LayerNorm([]int{4, 5}, 1e-5, true) },
+		"layer_norm_no_affine":    func() nn.Module { return nn.LayerNorm([]int{6}, 1e-3, false) },
+		"batch_norm1d":            func() nn.Module { return nn.BatchNorm1d(4, 1e-5, 0.1, true) },
+		"batch_norm1d_3d":         func() nn.Module { return nn.BatchNorm1d(3, 1e-5, 0.3, true) },
+		"batch_norm2d":            func() nn.Module { return nn.BatchNorm2d(3, 1e-3, 0.1, true) },
+		"batch_norm2d_no_affine":  func() nn.Module { return nn.BatchNorm2d(2, 1e-5, 0.1, false) },
+		"embedding":               func() nn.Module { return nn.Embedding(6, 3, -1) },
+		"group_norm":              func() nn.Module { return nn.GroupNorm(2, 6, 1e-5, true) },
+		"group_norm_1d_no_affine": func() nn.Module { return nn.GroupNorm(3, 3, 1e-3, false) },
+		"embedding_padding":       func() nn.Module { return nn.Embedding(5, 4, 1) },
 	}
 	for _, c := range file.Cases {
 		t.Run(c.Name, func(t *testing.T) {
@@ -92,5 +94,26 @@ func TestLayersMatchPyTorch(t *testing.T) {
 				t.Fatalf("eval output: %v", err)
 			}
 		})
+	}
+}
+
+func TestDropout2dDropsWholeChannels(t *testing.T) {
+	d := nn.Dropout2d(0.5, nn.WithGenerator(tensor.NewGenerator(2)))
+	y := d.Forward(tensor.Ones(4, 8, 3, 3))
+	vals := y.Float32s()
+	for c := 0; c < 32; c++ {
+		first := vals[c*9]
+		for k := 1; k < 9; k++ {
+			if vals[c*9+k] != first {
+				t.Fatalf("channel %d partly dropped", c)
+			}
+		}
+		if first != 0 && first != 2 {
+			t.Fatalf("kept value %v, want 2", first)
+		}
+	}
+	nn.Eval(d)
+	if d.Forward(tensor.Ones(1, 2, 2)).Float32s()[0] != 1 {
+		t.Fatal("active in eval mode")
 	}
 }

@@ -241,3 +241,73 @@ func (r *RNNLayer) Describe() (string, string) {
 	}
 	return name, s
 }
+
+// CellLayer is one step of an RNN, LSTM or GRU (torch.nn.RNNCell, LSTMCell, GRUCell), with
+// parameters weight_ih, weight_hh, bias_ih, bias_hh.
+type CellLayer struct {
+	rnn *RNNLayer
+}
+
+// RNNCell returns an Elman cell (tanh, or ReLU with o.ReLU).
+func RNNCell(input, hidden int, o RNNOptions, opts ...Option) *CellLayer {
+	return &CellLayer{RNN(input, hidden, RNNOptions{NoBias: o.NoBias, ReLU: o.ReLU}, opts...)}
+}
+
+// LSTMCell returns an LSTM cell.
+func LSTMCell(input, hidden int, o RNNOptions, opts ...Option) *CellLayer {
+	return &CellLayer{LSTM(input, hidden, RNNOptions{NoBias: o.NoBias}, opts...)}
+}
+
+// GRUCell returns a GRU cell.
+func GRUCell(input, hidden int, o RNNOptions, opts ...Option) *CellLayer {
+	return &CellLayer{GRU(input, hidden, RNNOptions{NoBias: o.NoBias}, opts...)}
+}
+
+// NamedTensors lists the parameters with PyTorch's cell names.
+func (c *CellLayer) NamedTensors() []NamedTensor {
+	out := c.rnn.NamedTensors()
+	for i := range out {
+		out[i].Name = out[i].Name[:len(out[i].Name)-len("_l0")]
+	}
+	return out
+}
+
+// Step advances x [N, input] from h (and c for LSTM; nil means zeros) and returns the new h
+// and c (nil except for LSTM).
+func (c *CellLayer) Step(x, h, cs *tensor.Tensor) (*tensor.Tensor, *tensor.Tensor) {
+	r := c.rnn
+	if x.Dim() != 2 || x.Size(1) != r.input {
+		panic(fmt.Sprintf("%s cell: expected input [N, %d], got %v", r.mode, r.input, x.Shape()))
+	}
+	zeros := tensor.ZerosOf(x.DType(), x.Size(0), r.hidden)
+	if h == nil {
+		h = zeros
+	}
+	if cs == nil {
+		cs = zeros
+	}
+	h, cs = r.cell(x, h, cs, r.Weights)
+	if r.mode != "LSTM" {
+		cs = nil
+	}
+	return h, cs
+}
+
+// Forward steps from zero states and returns the new hidden state.
+func (c *CellLayer) Forward(x *tensor.Tensor) *tensor.Tensor {
+	h, _ := c.Step(x, nil, nil)
+	return h
+}
+
+// Describe returns PyTorch's name and extra_repr.
+func (c *CellLayer) Describe() (string, string) {
+	name := map[string]string{"RNN_TANH": "RNNCell", "RNN_RELU": "RNNCell", "LSTM": "LSTMCell", "GRU": "GRUCell"}[c.rnn.mode]
+	s := fmt.Sprintf("%d, %d", c.rnn.input, c.rnn.hidden)
+	if !c.rnn.bias {
+		s += ", bias=False"
+	}
+	if c.rnn.mode == "RNN_RELU" {
+		s += ", nonlinearity=relu"
+	}
+	return name, s
+}

@@ -104,3 +104,76 @@ func TestLSTMDefaultsAndShapes(t *testing.T) {
 		t.Fatalf("%d parameters, want 8", n)
 	}
 }
+
+func TestCellsMatchPyTorch(t *testing.T) {
+	var file struct {
+		Cells []struct {
+			Name, Repr string
+			Config     struct {
+				Input        int    `json:"input_size"`
+				Hidden       int    `json:"hidden_size"`
+				Nonlinearity string `json:"nonlinearity"`
+				Bias         *bool  `json:"bias"`
+			}
+			State       map[string]tensortest.Array
+			X, H0, H, W tensortest.Array
+			C0, C       *tensortest.Array
+			XGrad       tensortest.Array `json:"x_grad"`
+			Grads       map[string]tensortest.Array
+		}
+	}
+	if err := tensortest.LoadJSON("../testdata/golden/rnn.json", &file); err != nil {
+		t.Fatal(err)
+	}
+	if len(file.Cells) != 4 {
+		t.Fatalf("%d cells", len(file.Cells))
+	}
+	for _, c := range file.Cells {
+		o := nn.RNNOptions{ReLU: c.Config.Nonlinearity == "relu", NoBias: c.Config.Bias != nil && !*c.Config.Bias}
+		f64 := nn.WithDType(tensor.Float64)
+		var m *nn.CellLayer
+		switch c.Name[:3] {
+		case "rnn":
+			m = nn.RNNCell(c.Config.Input, c.Config.Hidden, o, f64)
+		case "lst":
+			m = nn.LSTMCell(c.Config.Input, c.Config.Hidden, o, f64)
+		default:
+			m = nn.GRUCell(c.Config.Input, c.Config.Hidden, o, f64)
+		}
+		if got := nn.String(m); got != c.Repr {
+			t.Errorf("%s print %q, want %q", c.Name, got, c.Repr)
+		}
+		sd := map[string]*tensor.Tensor{}
+		for k, a := range c.State {
+			sd[k] = a.MustTensor()
+		}
+		if err := nn.LoadStateDict(m, sd, true); err != nil {
+			t.Fatal(err)
+		}
+		x := c.X.MustTensor().SetRequiresGrad(true)
+		var c0 *tensor.Tensor
+		if c.C0 != nil {
+			c0 = c.C0.MustTensor()
+		}
+		h, cs := m.Step(x, c.H0.MustTensor(), c0)
+		if err := tensortest.Close(h, c.H.MustTensor(), 1e-10, 1e-12); err != nil {
+			t.Fatalf("%s h: %v", c.Name, err)
+		}
+		loss := h.Mul(c.W.MustTensor()).Sum()
+		if c.C != nil {
+			if err := tensortest.Close(cs, c.C.MustTensor(), 1e-10, 1e-12); err != nil {
+				t.Fatalf("%s c: %v", c.Name, err)
+			}
+			loss = loss.Add(cs.Mul(c.W.MustTensor()).Sum())
+		}
+		loss.Backward()
+		if err := tensortest.Close(x.Grad(), c.XGrad.MustTensor(), 1e-9, 1e-11); err != nil {
+			t.Fatalf("%s input grad: %v", c.Name, err)
+		}
+		for _, p := range nn.NamedParameters(m) {
+			if err := tensortest.Close(p.Tensor.Grad(), c.Grads[p.Name].MustTensor(), 1e-9, 1e-11); err != nil {
+				t.Fatalf("%s grad of %s: %v", c.Name, p.Name, err)
+			}
+		}
+	}
+}

@@ -45,6 +45,8 @@ for name, layer, x in [("batch_norm1d", nn.BatchNorm1d(4), torch.randn(8, 4)),
                        ("batch_norm2d", nn.BatchNorm2d(3, eps=1e-3), torch.randn(4, 3, 5, 6))]:
     case(name, layer, x, ["weight", "bias"], ["running_mean", "running_var", "num_batches_tracked"])
 case("batch_norm2d_no_affine", nn.BatchNorm2d(2, affine=False), torch.randn(3, 2, 4, 4), [], ["running_mean", "running_var", "num_batches_tracked"])
+case("group_norm", nn.GroupNorm(2, 6), torch.randn(3, 6, 4, 2), ["weight", "bias"])
+case("group_norm_1d_no_affine", nn.GroupNorm(3, 3, eps=1e-3, affine=False), torch.randn(2, 3, 5), [])
 case("embedding", nn.Embedding(6, 3), torch.tensor([[0, 5, 2], [2, 2, 1]]), ["weight"])
 emb = nn.Embedding(5, 4, padding_idx=1)
 case("embedding_padding", emb, torch.tensor([1, 3, 1, 0, 4]), ["weight"])

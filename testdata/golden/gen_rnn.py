@@ -57,6 +57,30 @@ for name, cls, kw in CONFIGS:
         "x_grad": arr(x.grad), "grads": {k: arr(p.grad) for k, p in m.named_parameters()},
     })
 
+cells = []
+for name, cls, kw in [("rnn_cell", nn.RNNCell, dict(input_size=3, hidden_size=4)),
+                      ("rnn_cell_relu", nn.RNNCell, dict(input_size=3, hidden_size=4, nonlinearity="relu")),
+                      ("lstm_cell", nn.LSTMCell, dict(input_size=3, hidden_size=4)),
+                      ("gru_cell", nn.GRUCell, dict(input_size=2, hidden_size=3, bias=False))]:
+    m = cls(**kw).double()
+    x = torch.randn(3, kw["input_size"], dtype=torch.float64, requires_grad=True)
+    h0 = torch.randn(3, kw["hidden_size"], dtype=torch.float64)
+    if cls is nn.LSTMCell:
+        c0 = torch.randn(3, kw["hidden_size"], dtype=torch.float64)
+        h, c = m(x, (h0, c0))
+    else:
+        c0, c = None, None
+        h = m(x, h0)
+    w = torch.rand_like(h) + 0.5
+    loss = (h * w).sum()
+    if c is not None:
+        loss = loss + (c * w).sum()
+    loss.backward()
+    cells.append({"name": name, "repr": repr(m), "config": kw, "state": {k: arr(t) for k, t in m.state_dict().items()},
+                  "x": arr(x), "h0": arr(h0), "c0": arr(c0) if c0 is not None else None, "h": arr(h),
+                  "c": arr(c) if c is not None else None, "w": arr(w), "x_grad": arr(x.grad),
+                  "grads": {k: arr(p.grad) for k, p in m.named_parameters()}})
+
 with open(os.path.join(here, "rnn.json"), "w") as f:
-    json.dump({"torch_version": torch.__version__, "cases": cases}, f)
+    json.dump({"torch_version": torch.__version__, "cases": cases, "cells": cells}, f)
 print(f"wrote {len(cases)} recurrent cases")
