@@ -169,3 +169,24 @@ func TestSavePredictEvalInspectResume(t *testing.T) {
 		}
 	}
 }
+
+func TestTrainFashionMNIST(t *testing.T) {
+	if _, err := os.Stat("/usr/share/datasets/fashion-mnist"); err != nil {
+		code, _, errs := run("train", "--data", "fashion-mnist", "--fashion-dir", t.TempDir())
+		if code != 2 || !strings.Contains(errs, "dataset-fashion-mnist") {
+			t.Fatalf("missing data: %d %q", code, errs)
+		}
+		t.Skip("Debian's dataset-fashion-mnist is not installed")
+	}
+	code, out, errs := run("train", "--data", "fashion-mnist", "--epochs", "1")
+	if code != 0 || !strings.Contains(out, "in_features=784, out_features=256") {
+		t.Fatalf("mlp: %d %s", code, errs)
+	}
+	m := regexp.MustCompile(`test accuracy: (0\.\d{4})`).FindStringSubmatch(out)
+	if acc, _ := strconv.ParseFloat(m[1], 64); acc < 0.80 {
+		t.Fatalf("one epoch reached %v", acc)
+	}
+	if code, _, errs := run("train", "--model", "cnn"); code != 2 || !strings.Contains(errs, "needs image data") {
+		t.Fatalf("cnn on circles: %d %q", code, errs)
+	}
+}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/ember-ml/ember/data"
 	"github.com/ember-ml/ember/data/synth"
+	"github.com/ember-ml/ember/internal/bench"
 	"github.com/ember-ml/ember/metrics"
 	"github.com/ember-ml/ember/nn"
 	"github.com/ember-ml/ember/optim"
@@ -37,12 +38,15 @@ type trainOptions struct {
 	noise                    float64
 	save, checkpointDir      string
 	resume                   string
+	model, fashionDir        string
 }
 
 func trainFlags(stdout io.Writer) (*trainOptions, *flagSetT) {
 	o := &trainOptions{}
 	fs := newFlagSet("train", "Trains a multilayer perceptron and prints the model, progress per epoch and the test\nmetrics. With no flags it runs the course's example: make_circles(1000, noise 0.03,\nseed 42), an 80/20 split, a 2-10-10-10-1 ReLU network, BCEWithLogitsLoss, Adam, batch 32.", stdout)
-	fs.StringVar(&o.data, "data", "circles", "dataset: "+strings.Join(synth.Names, ", ")+", or a CSV file with a header row")
+	fs.StringVar(&o.data, "data", "circles", "dataset: "+strings.Join(synth.Names, ", ")+", fashion-mnist, or a CSV file with a header row")
+	fs.StringVar(&o.model, "model", "mlp", "network: mlp (hidden layers from --hidden) or cnn (LeNet-5; fashion-mnist only)")
+	fs.StringVar(&o.fashionDir, "fashion-dir", "", "Fashion-MNIST folder (default: Debian's "+data.FashionMNISTDir+")")
 	fs.StringVar(&o.target, "target", "", "CSV label column (default: the last column)")
 	fs.StringVar(&o.task, "task", "", "classification or regression (default: inferred from the target)")
 	fs.StringVar(&o.hidden, "hidden", "10,10,10", "hidden layer sizes, comma separated (empty for none)")
@@ -73,11 +77,19 @@ type dataset struct {
 	task     synth.Task
 	classes  []string // class names, in label order
 	csv      bool
-	features []string // CSV feature names
-	target   string   // CSV label column
+	test     *data.TensorDataset // a fixed test set (Fashion-MNIST's), used instead of a split
+	features []string            // CSV feature names
+	target   string              // CSV label column
 }
 
 func loadData(o *trainOptions) (*dataset, error) {
+	if o.data == "fashion-mnist" {
+		tr, te, err := data.LoadFashionMNIST(o.fashionDir)
+		if err != nil {
+			return nil, err
+		}
+		return &dataset{X: tr.X, y: tr.Y, task: synth.TaskClassification, classes: data.FashionMNISTClasses, test: te}, nil
+	}
 	if X, y, task, ok := synth.ByName(o.data, o.samples, o.noise, o.seed); ok {
 		if o.samples < 10 {
 			return nil, usagef("--samples %d is too few to split (need at least 10)", o.samples)
@@ -186,6 +198,10 @@ func (o *trainOptions) validate() error {
 		return usagef("--noise must not be negative, got %g", o.noise)
 	case o.scheduler != "cosine" && o.scheduler != "none":
 		return usagef("unknown --scheduler %q: want cosine or none", o.scheduler)
+	case o.model != "mlp" && o.model != "cnn":
+		return usagef("unknown --model %q: want mlp or cnn", o.model)
+	case o.model == "cnn" && o.data != "fashion-mnist":
+		return usagef("--model cnn needs image data: use --data fashion-mnist")
 	}
 	return nil
 }
@@ -194,6 +210,20 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	o, fs := trainFlags(stdout)
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if o.data == "fashion-mnist" {
+		// Defaults that suit 60,000 images, unless the flags say otherwise.
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		def := func(name string, apply func()) {
+			if !set[name] {
+				apply()
+			}
+		}
+		def("epochs", func() { o.epochs = 10 })
+		def("batch-size", func() { o.batchSize = 128 })
+		def("lr", func() { o.lr = 1e-3 })
+		def("hidden", func() { o.hidden = "256,128" })
 	}
 	if err := o.validate(); err != nil {
 		return err
@@ -251,8 +281,11 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if !regression {
 		stratify = append(stratify, data.Stratify())
 	}
-	trainSet, testSet, err := data.TrainTestSplit(ds.X, y, o.testSplit, o.seed, stratify...)
-	if err != nil {
+	var trainSet, testSet *data.TensorDataset
+	if ds.test != nil {
+		trainSet = &data.TensorDataset{X: ds.X, Y: y}
+		testSet = &data.TensorDataset{X: ds.test.X, Y: ds.test.Y}
+	} else if trainSet, testSet, err = data.TrainTestSplit(ds.X, y, o.testSplit, o.seed, stratify...); err != nil {
 		return fmt.Errorf("splitting %d rows: %w", ds.X.Size(0), err)
 	}
 	var valSet *data.TensorDataset
@@ -292,6 +325,17 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		layers = append(layers, nn.FlattenDims(0, -1)) // [N, 1] → [N], like .squeeze(1)
 	}
 	model := nn.Sequential(layers...)
+	if o.model == "cnn" {
+		model = bench.LeNet()
+		images := func(d *data.TensorDataset) {
+			if d != nil {
+				d.X = d.X.Reshape(-1, 1, 28, 28)
+			}
+		}
+		images(trainSet)
+		images(testSet)
+		images(valSet)
+	}
 	fmt.Fprintln(stdout, model)
 	fmt.Fprintf(stdout, "data: %s, %d train / %d test rows", o.data, trainSet.Len(), testSet.Len())
 	if valSet != nil {
