@@ -2,6 +2,7 @@ package tensor
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/ember-ml/ember/backend"
 )
@@ -260,4 +261,120 @@ func (t *Tensor) AdaptiveAvgPool1d(n int) *Tensor {
 		panic(fmt.Sprintf("adaptive_avg_pool1d: expected [N, C, L] input, got %v", t.layout.Shape))
 	}
 	return t.Unsqueeze(2).AdaptiveAvgPool2d(1, n).Squeeze(2)
+}
+
+// opFold is col2im as a differentiable op (the gradient is im2col).
+var opFold = defOp("Col2ImBackward0")
+
+// Fold sums sliding-window columns cols [N, C·KH·KW, L] back into images [N, C, outH, outW],
+// like torch.nn.functional.fold; it is Unfold's adjoint.
+func (t *Tensor) Fold(outH, outW int, w Window) *Tensor {
+	w = w.withDefaults()
+	if t.Dim() != 3 || w.KH <= 0 || w.KW <= 0 || t.layout.Shape[1]%(w.KH*w.KW) != 0 {
+		panic(fmt.Sprintf("fold: expected columns [N, C·%d·%d, L], got %v", w.KH, w.KW, t.layout.Shape))
+	}
+	c := t.layout.Shape[1] / (w.KH * w.KW)
+	g := backend.ConvGeometry{N: t.layout.Shape[0], C: c, H: outH, W: outW, KH: w.KH, KW: w.KW, SH: w.SH, SW: w.SW, PH: w.PH, PW: w.PW, DH: w.DH, DW: w.DW}
+	if g.OutH() <= 0 || g.OutW() <= 0 || g.OutH()*g.OutW() != t.layout.Shape[2] {
+		panic(fmt.Sprintf("fold: %d columns do not match output %dx%d with window %+v", t.layout.Shape[2], outH, outW, w))
+	}
+	x := t.floatInput()
+	img := ZerosOf(x.DType(), g.N, c, outH, outW)
+	img.be().Col2Im(img.storage, x.storage, x.layout, g)
+	return record(opFold, img, []*Tensor{x}, func(gr *Tensor) []*Tensor {
+		cols := ZerosOf(gr.DType(), g.N, c*w.KH*w.KW, g.OutH()*g.OutW())
+		cols.be().Im2Col(cols.storage, gr.storage, gr.layout, g, 0)
+		return []*Tensor{cols}
+	})
+}
+
+// ConvTranspose2dOptions are a transposed convolution's settings (zero values as PyTorch's
+// defaults); OutputPadding adds rows and columns at the end to resolve the output size.
+type ConvTranspose2dOptions struct {
+	Stride, Padding, Dilation, OutputPadding [2]int
+	Groups                                   int
+}
+
+// ConvTranspose2d is torch.nn.functional.conv_transpose2d: x [N, Cin, H, W], weight
+// [Cin, Cout/groups, KH, KW], optional bias [Cout]. It is a matrix product followed by Fold.
+func ConvTranspose2d(x, weight, bias *Tensor, o ConvTranspose2dOptions) *Tensor {
+	if x.Dim() != 4 || weight.Dim() != 4 {
+		panic(fmt.Sprintf("conv_transpose2d: expected input [N, Cin, H, W] and weight [Cin, Cout/groups, KH, KW], got %v and %v", x.layout.Shape, weight.layout.Shape))
+	}
+	groups := max(o.Groups, 1)
+	n, cin, h, wd := x.layout.Shape[0], x.layout.Shape[1], x.layout.Shape[2], x.layout.Shape[3]
+	wcin, cg, kh, kw := weight.layout.Shape[0], weight.layout.Shape[1], weight.layout.Shape[2], weight.layout.Shape[3]
+	if cin != wcin || cin%groups != 0 {
+		panic(fmt.Sprintf("conv_transpose2d: input %v does not match weight %v with %d groups", x.layout.Shape, weight.layout.Shape, groups))
+	}
+	win := Window{KH: kh, KW: kw, SH: o.Stride[0], SW: o.Stride[1], PH: o.Padding[0], PW: o.Padding[1], DH: o.Dilation[0], DW: o.Dilation[1]}.withDefaults()
+	if o.OutputPadding[0] >= max(win.SH, win.DH) || o.OutputPadding[1] >= max(win.SW, win.DW) {
+		panic(fmt.Sprintf("conv_transpose2d: output padding %v must be smaller than stride or dilation", o.OutputPadding))
+	}
+	outH := (h-1)*win.SH - 2*win.PH + win.DH*(kh-1) + o.OutputPadding[0] + 1
+	outW := (wd-1)*win.SW - 2*win.PW + win.DW*(kw-1) + o.OutputPadding[1] + 1
+	ci := cin / groups
+	var parts []*Tensor
+	for gi := range groups {
+		xg, wg := x, weight
+		if groups > 1 {
+			xg, wg = x.Narrow(1, gi*ci, ci), weight.Narrow(0, gi*ci, ci)
+		}
+		cols := wg.Reshape(ci, cg*kh*kw).T().MatMul(xg.Reshape(n, ci, h*wd)) // [N, cg·kh·kw, H·W]
+		parts = append(parts, cols.Fold(outH, outW, win))
+	}
+	y := parts[0]
+	if groups > 1 {
+		y = Cat(parts, 1)
+	}
+	if bias != nil {
+		y = y.Add(bias.Reshape(-1, 1, 1))
+	}
+	return y
+}
+
+// Upsample resizes x [N, C, H, W] to outH×outW, with mode "nearest" (index ⌊i·H/outH⌋) or
+// "bilinear" (align_corners=False), like F.interpolate with a size.
+func (t *Tensor) Upsample(outH, outW int, mode string) *Tensor {
+	if t.Dim() != 4 || outH <= 0 || outW <= 0 {
+		panic(fmt.Sprintf("upsample: expected [N, C, H, W] input and a positive size, got %v and %dx%d", t.layout.Shape, outH, outW))
+	}
+	h, w := t.layout.Shape[2], t.layout.Shape[3]
+	switch mode {
+	case "nearest":
+		return t.IndexSelect(2, nearestIndex(h, outH)).IndexSelect(3, nearestIndex(w, outW))
+	case "bilinear":
+		return lerpAxis(lerpAxis(t, 2, outH), 3, outW)
+	}
+	panic(fmt.Sprintf("upsample: unknown mode %q (want nearest or bilinear)", mode))
+}
+
+func nearestIndex(in, out int) *Tensor {
+	idx := make([]int64, out)
+	for i := range idx {
+		idx[i] = int64(min(int(float64(i)*float64(in)/float64(out)), in-1))
+	}
+	return FromSlice(idx)
+}
+
+// lerpAxis resamples dim of t to out positions by linear interpolation at source coordinates
+// (i + 0.5)·in/out − 0.5, clamped at 0 (PyTorch's align_corners=False).
+func lerpAxis(t *Tensor, dim, out int) *Tensor {
+	in := t.layout.Shape[dim]
+	lo, hi := make([]int64, out), make([]int64, out)
+	lam := make([]float64, out)
+	for i := range out {
+		src := math.Max((float64(i)+0.5)*float64(in)/float64(out)-0.5, 0)
+		i0 := min(int(src), in-1)
+		lo[i], hi[i] = int64(i0), int64(min(i0+1, in-1))
+		lam[i] = src - float64(i0)
+	}
+	shape := make([]int, t.Dim())
+	for i := range shape {
+		shape[i] = 1
+	}
+	shape[dim] = out
+	l := FromSlice(lam).To(t.DType()).Reshape(shape...)
+	a, b := t.IndexSelect(dim, FromSlice(lo)), t.IndexSelect(dim, FromSlice(hi))
+	return a.Mul(l.RSubScalar(1)).Add(b.Mul(l))
 }

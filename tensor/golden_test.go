@@ -173,7 +173,23 @@ var goldenOps = map[string]func(in []*T, a args) []*T{
 		return one(in[0].AdaptiveAvgPool2d(s[0], s[1]))
 	},
 	"adaptive_avg_pool1d": func(in []*T, a args) []*T { return one(in[0].AdaptiveAvgPool1d(a.i("size"))) },
-	"clone":               func(in []*T, a args) []*T { return one(in[0].Clone()) },
+	"fold": func(in []*T, a args) []*T {
+		o, k, d, p, s := a.pair("out"), a.pair("kernel"), a.pair("dilation"), a.pair("padding"), a.pair("stride")
+		return one(in[0].Fold(o[0], o[1], tensor.Window{KH: k[0], KW: k[1], DH: d[0], DW: d[1], PH: p[0], PW: p[1], SH: s[0], SW: s[1]}))
+	},
+	"conv_transpose2d": func(in []*T, a args) []*T {
+		var b *T
+		if len(in) == 3 {
+			b = in[2]
+		}
+		return one(tensor.ConvTranspose2d(in[0], in[1], b, tensor.ConvTranspose2dOptions{Stride: a.pair("stride"), Padding: a.pair("padding"),
+			OutputPadding: a.pair("output_padding"), Dilation: a.pair("dilation"), Groups: a.i("groups")}))
+	},
+	"upsample": func(in []*T, a args) []*T {
+		s := a.pair("size")
+		return one(in[0].Upsample(s[0], s[1], a["mode"].(string)))
+	},
+	"clone": func(in []*T, a args) []*T { return one(in[0].Clone()) },
 }
 
 // pair reads an int or a two-element list, as PyTorch's int-or-tuple arguments.

@@ -133,6 +133,12 @@ var gradChecks = map[string][]gradCheck{
 		{func(x []*T) *T { return tensor.Linear(x[0], x[1], nil, tensor.ActTanh) }, []*T{rnd(96, 5, 3), rnd(97, 4, 3)}},
 		{func(x []*T) *T { return tensor.Linear(x[0].T(), x[1], x[2], tensor.ActSigmoid) }, []*T{rnd(98, 3, 5), rnd(99, 4, 3), rnd(100, 4)}},
 	},
+	"Col2ImBackward0": {
+		{func(x []*T) *T { return x[0].Fold(4, 5, tensor.Window{KH: 2, KW: 2, SH: 2, PW: 1}) }, []*T{rnd(117, 2, 8, 12)}},
+		{func(x []*T) *T {
+			return tensor.ConvTranspose2d(x[0], x[1], x[2], tensor.ConvTranspose2dOptions{Stride: [2]int{2, 1}, Padding: [2]int{1, 0}, OutputPadding: [2]int{1, 0}})
+		}, []*T{rnd(118, 2, 3, 3, 4), rnd(119, 3, 2, 3, 2), rnd(120, 2)}},
+	},
 	"MaxPool2DWithIndicesBackward0": {
 		{func(x []*T) *T {
 			return x[0].MaxPool2d(tensor.PoolOptions{Kernel: [2]int{2, 2}, Padding: [2]int{1, 0}})

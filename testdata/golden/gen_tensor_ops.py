@@ -143,6 +143,10 @@ OPS = {
     "avg_pool1d": lambda x, a: F.avg_pool1d(x, a["kernel"], a["stride"], a["padding"]),
     "adaptive_avg_pool2d": lambda x, a: F.adaptive_avg_pool2d(x, a["size"]),
     "adaptive_avg_pool1d": lambda x, a: F.adaptive_avg_pool1d(x, a["size"]),
+    "fold": lambda x, a: F.fold(x, a["out"], a["kernel"], dilation=a["dilation"], padding=a["padding"], stride=a["stride"]),
+    "conv_transpose2d": lambda *xs: F.conv_transpose2d(xs[0], xs[1], xs[2] if len(xs) == 4 else None, stride=xs[-1]["stride"], padding=xs[-1]["padding"],
+                                                       output_padding=xs[-1]["output_padding"], groups=xs[-1]["groups"], dilation=xs[-1]["dilation"]),
+    "upsample": lambda x, a: F.interpolate(x, size=a["size"], mode=a["mode"], **({"align_corners": False} if a["mode"] == "bilinear" else {})),
     "clone": lambda x, a: x.clone(),
 }
 
@@ -341,6 +345,15 @@ case("avg_pool1d", "avg_pool1d", [x(2, 3, 9)], {"kernel": 2, "stride": 2, "paddi
 case("adaptive_avg_pool2d/divisible", "adaptive_avg_pool2d", [x(2, 3, 6, 4)], {"size": [3, 2]})
 case("adaptive_avg_pool2d/uneven", "adaptive_avg_pool2d", [x(2, 3, 7, 5)], {"size": [3, 2]})
 case("adaptive_avg_pool1d", "adaptive_avg_pool1d", [x(2, 3, 10)], {"size": 4})
+case("fold", "fold", [x(2, 3 * 2 * 2, 8)], {"out": [5, 7], "kernel": [2, 2], "dilation": [1, 1], "padding": [0, 1], "stride": [2, 2]})
+for tag, cin, cout, k, st, pad, opad, dil, g, bias in [("basic", 3, 4, 3, 1, 0, 0, 1, 1, True), ("strided", 2, 3, 3, 2, 1, 1, 1, 1, True),
+                                                       ("groups_dilated", 4, 2, 2, 2, 0, 0, 2, 2, False)]:
+    ins = [x(2, cin, 4, 5), x(cin, cout // g if g > 1 else cout, k, k)]
+    if bias:
+        ins.append(x(cout))
+    case("conv_transpose2d/" + tag, "conv_transpose2d", ins, {"stride": st, "padding": pad, "output_padding": opad, "dilation": dil, "groups": g})
+for tag, size, mode in [("nearest_up", [6, 9], "nearest"), ("nearest_down", [2, 2], "nearest"), ("bilinear_up", [7, 8], "bilinear"), ("bilinear_down", [2, 3], "bilinear")]:
+    case("upsample/" + tag, "upsample", [x(2, 3, 4, 5)], {"size": size, "mode": mode})
 case("max_pool2d_indices", "max_pool2d_indices", [x(1, 2, 6, 5)], {"kernel": 3, "stride": 2, "padding": 1, "dilation": 1})
 
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tensor_ops.json")
