@@ -230,3 +230,84 @@ func (a *AdaptiveAvgPoolLayer) Describe() (string, string) {
 	}
 	return "AdaptiveAvgPool1d", fmt.Sprintf("output_size=%d", a.size[0])
 }
+
+// ConvTranspose2dLayer is torch.nn.ConvTranspose2d.
+type ConvTranspose2dLayer struct {
+	Weight *tensor.Tensor // [in, out/groups, KH, KW]
+	Bias   *tensor.Tensor
+	in     int
+	out    int
+	kernel [2]int
+	opts   tensor.ConvTranspose2dOptions
+}
+
+// ConvTranspose2d returns a transposed convolution with PyTorch's initialisation (its fan_in is
+// out/groups·KH·KW, from the weight's second dim).
+func ConvTranspose2d(in, out int, kernel [2]int, o tensor.ConvTranspose2dOptions, opts ...Option) *ConvTranspose2dLayer {
+	groups := max(o.Groups, 1)
+	if in <= 0 || out <= 0 || kernel[0] <= 0 || kernel[1] <= 0 || in%groups != 0 || out%groups != 0 {
+		panic(fmt.Sprintf("nn: conv_transpose2d: invalid channels %d→%d, kernel %v or groups %d", in, out, kernel, groups))
+	}
+	op := buildOptions(opts)
+	c := &ConvTranspose2dLayer{in: in, out: out, kernel: kernel, opts: o}
+	c.Weight = param(KaimingUniform(op.gen, math.Sqrt(5), in, out/groups, kernel[0], kernel[1]), op.dtype)
+	if !op.noBias {
+		bound := 1 / math.Sqrt(float64(out/groups*kernel[0]*kernel[1]))
+		c.Bias = param(tensor.Uniform(op.gen, -bound, bound, out), op.dtype)
+	}
+	return c
+}
+
+// Forward applies the transposed convolution to x [N, in, H, W].
+func (c *ConvTranspose2dLayer) Forward(x *tensor.Tensor) *tensor.Tensor {
+	if x.Dim() != 4 || x.Size(1) != c.in {
+		panic(fmt.Sprintf("conv_transpose2d: expected input [N, %d, H, W], got %v", c.in, x.Shape()))
+	}
+	return tensor.ConvTranspose2d(x, c.Weight, c.Bias, c.opts)
+}
+
+// Describe returns PyTorch's name and extra_repr.
+func (c *ConvTranspose2dLayer) Describe() (string, string) {
+	st := pair(c.opts.Stride, 1)
+	s := fmt.Sprintf("%d, %d, kernel_size=(%d, %d), stride=(%d, %d)", c.in, c.out, c.kernel[0], c.kernel[1], st[0], st[1])
+	if c.opts.Padding != [2]int{} {
+		s += fmt.Sprintf(", padding=(%d, %d)", c.opts.Padding[0], c.opts.Padding[1])
+	}
+	if c.opts.OutputPadding != [2]int{} {
+		s += fmt.Sprintf(", output_padding=(%d, %d)", c.opts.OutputPadding[0], c.opts.OutputPadding[1])
+	}
+	if d := pair(c.opts.Dilation, 1); d != [2]int{1, 1} {
+		s += fmt.Sprintf(", dilation=(%d, %d)", d[0], d[1])
+	}
+	if c.opts.Groups > 1 {
+		s += fmt.Sprintf(", groups=%d", c.opts.Groups)
+	}
+	if c.Bias == nil {
+		s += ", bias=False"
+	}
+	return "ConvTranspose2d", s
+}
+
+// UpsampleLayer resizes [N, C, H, W] inputs to a fixed size, like nn.Upsample(size=…).
+type UpsampleLayer struct {
+	size [2]int
+	mode string
+}
+
+// Upsample returns a resizing layer ("nearest" or "bilinear" with align_corners=False).
+func Upsample(h, w int, mode string) *UpsampleLayer {
+	if mode != "nearest" && mode != "bilinear" {
+		panic(fmt.Sprintf("nn: upsample: unknown mode %q (want nearest or bilinear)", mode))
+	}
+	return &UpsampleLayer{size: [2]int{h, w}, mode: mode}
+}
+
+// Forward resizes x.
+func (u *UpsampleLayer) Forward(x *tensor.Tensor) *tensor.Tensor {
+	return x.Upsample(u.size[0], u.size[1], u.mode)
+}
+
+// Describe returns PyTorch's name and extra_repr.
+func (u *UpsampleLayer) Describe() (string, string) {
+	return "Upsample", fmt.Sprintf("size=(%d, %d), mode=%s", u.size[0], u.size[1], u.mode)
+}

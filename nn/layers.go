@@ -267,7 +267,8 @@ func (s *SequentialContainer) Forward(x *tensor.Tensor) *tensor.Tensor {
 func isStandard(m Module) bool {
 	switch m.(type) {
 	case *LinearLayer, *Activation, *FlattenLayer, *DropoutLayer, *Conv2dLayer, *PoolLayer, *LayerNormLayer, *BatchNormLayer,
-		*Conv1dLayer, *Pool1dLayer, *AdaptiveAvgPoolLayer, *GroupNormLayer, *Dropout2dLayer:
+		*Conv1dLayer, *Pool1dLayer, *AdaptiveAvgPoolLayer, *GroupNormLayer, *Dropout2dLayer,
+		*ConvTranspose2dLayer, *UpsampleLayer:
 		return true
 	}
 	return false

@@ -102,6 +102,8 @@ reprs = {
                                        nn.AvgPool2d(3, stride=1, padding=1), nn.MaxPool2d((2, 3), stride=(1, 2)))),
     "conv1d_stack": repr(nn.Sequential(nn.Conv1d(2, 8, 5, padding=2), nn.ReLU(), nn.MaxPool1d(2), nn.Conv1d(8, 8, 3, stride=2, dilation=2, groups=2, bias=False),
                                        nn.AvgPool1d(3), nn.AdaptiveAvgPool1d(4), nn.AdaptiveAvgPool2d((2, 3)), nn.AdaptiveAvgPool2d(5))),
+    "decoder": repr(nn.Sequential(nn.ConvTranspose2d(8, 4, 3, stride=2, padding=1, output_padding=1), nn.Upsample(size=(6, 9), mode="nearest"),
+                                  nn.ConvTranspose2d(4, 2, (2, 3), dilation=2, groups=2, bias=False), nn.Upsample(size=(7, 8), mode="bilinear"))),
     "nested": repr(nn.Sequential(nn.Sequential(nn.Linear(3, 4), nn.Tanh()), nn.GELU(), nn.ELU(), nn.Softplus(), nn.Sigmoid(), nn.Identity(), nn.SiLU(), nn.Softmax(dim=-1))),
 }
 with open(os.path.join(here, "model_repr.json"), "w") as f:
