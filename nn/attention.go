@@ -282,3 +282,78 @@ func PositionalEncoding(n, d int) *tensor.Tensor {
 	}
 	return tensor.FromSlice(vals, n, d)
 }
+
+// TransformerDecoderLayerModule is torch.nn.TransformerDecoderLayer: masked self-attention,
+// attention over the encoder's memory, and a feed-forward block, each with a residual
+// connection and LayerNorm (after, or before with norm_first).
+type TransformerDecoderLayerModule struct {
+	SelfAttn      *MultiheadAttentionLayer `ember:"self_attn"`
+	MultiheadAttn *MultiheadAttentionLayer `ember:"multihead_attn"`
+	Linear1       *LinearLayer
+	Dropout       *DropoutLayer
+	Linear2       *LinearLayer
+	Norm1         *LayerNormLayer
+	Norm2         *LayerNormLayer
+	Norm3         *LayerNormLayer
+	Dropout1      *DropoutLayer
+	Dropout2      *DropoutLayer
+	Dropout3      *DropoutLayer
+	activation    *Activation
+	normFirst     bool
+}
+
+// TransformerDecoderLayer builds one decoder layer (options as TransformerEncoderLayer).
+func TransformerDecoderLayer(dModel, heads int, o TransformerOptions, opts ...Option) *TransformerDecoderLayerModule {
+	enc := TransformerEncoderLayer(dModel, heads, o, opts...)
+	if o.NoDropout {
+		o.Dropout = 0
+	} else if o.Dropout == 0 {
+		o.Dropout = 0.1
+	}
+	eps := o.Eps
+	if eps == 0 {
+		eps = 1e-5
+	}
+	return &TransformerDecoderLayerModule{
+		SelfAttn: enc.SelfAttn, MultiheadAttn: MultiheadAttention(dModel, heads, o.Dropout, true, o.BatchFirst, opts...),
+		Linear1: enc.Linear1, Dropout: enc.Dropout, Linear2: enc.Linear2,
+		Norm1: enc.Norm1, Norm2: enc.Norm2, Norm3: LayerNorm([]int{dModel}, eps, true, opts...),
+		Dropout1: enc.Dropout1, Dropout2: enc.Dropout2, Dropout3: Dropout(o.Dropout, opts...),
+		activation: enc.activation, normFirst: o.NormFirst,
+	}
+}
+
+// Decode runs the layer on tgt with the encoder output memory and optional masks for each
+// attention.
+func (d *TransformerDecoderLayerModule) Decode(tgt, memory *tensor.Tensor, tgtMasks, memoryMasks AttentionMasks) *tensor.Tensor {
+	sa := func(x *tensor.Tensor) *tensor.Tensor {
+		a, _ := d.SelfAttn.Attend(x, x, x, tgtMasks)
+		return d.Dropout1.Forward(a)
+	}
+	mha := func(x *tensor.Tensor) *tensor.Tensor {
+		a, _ := d.MultiheadAttn.Attend(x, memory, memory, memoryMasks)
+		return d.Dropout2.Forward(a)
+	}
+	ff := func(x *tensor.Tensor) *tensor.Tensor {
+		return d.Dropout3.Forward(d.Linear2.Forward(d.Dropout.Forward(d.activation.Forward(d.Linear1.Forward(x)))))
+	}
+	x := tgt
+	if d.normFirst {
+		x = x.Add(sa(d.Norm1.Forward(x)))
+		x = x.Add(mha(d.Norm2.Forward(x)))
+		return x.Add(ff(d.Norm3.Forward(x)))
+	}
+	x = d.Norm1.Forward(x.Add(sa(x)))
+	x = d.Norm2.Forward(x.Add(mha(x)))
+	return d.Norm3.Forward(x.Add(ff(x)))
+}
+
+// Forward decodes x attending to itself as memory (rarely useful; use Decode).
+func (d *TransformerDecoderLayerModule) Forward(x *tensor.Tensor) *tensor.Tensor {
+	return d.Decode(x, x, AttentionMasks{}, AttentionMasks{})
+}
+
+// Describe returns PyTorch's name.
+func (d *TransformerDecoderLayerModule) Describe() (string, string) {
+	return "TransformerDecoderLayer", ""
+}

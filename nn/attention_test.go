@@ -83,6 +83,24 @@ func TestAttentionMatchesPyTorch(t *testing.T) {
 				return
 			}
 			o := nn.TransformerOptions{FeedForward: c.F, NoDropout: true, GELU: c.Activation == "gelu", BatchFirst: c.BatchFirst, NormFirst: c.NormFirst}
+			if c.Kind == "decoder" {
+				d := nn.TransformerDecoderLayer(c.E, c.H, o, f64)
+				loadState(t, d, c.State)
+				tgt, mem := c.X.MustTensor().SetRequiresGrad(true), c.Q.MustTensor().SetRequiresGrad(true)
+				out := d.Decode(tgt, mem, nn.AttentionMasks{Causal: true}, nn.AttentionMasks{KeyPadding: c.KeyPadding.MustTensor()})
+				if err := tensortest.Close(out, c.Out.MustTensor(), 1e-9, 1e-11); err != nil {
+					t.Fatalf("output: %v", err)
+				}
+				out.Mul(c.W.MustTensor()).Sum().Backward()
+				if err := tensortest.Close(tgt.Grad(), c.XGrad.MustTensor(), 1e-8, 1e-10); err != nil {
+					t.Fatalf("tgt grad: %v", err)
+				}
+				if err := tensortest.Close(mem.Grad(), c.QGrad.MustTensor(), 1e-8, 1e-10); err != nil {
+					t.Fatalf("memory grad: %v", err)
+				}
+				checkGrads(t, d, c.Grads)
+				return
+			}
 			newLayer := func() *nn.TransformerEncoderLayerModule { return nn.TransformerEncoderLayer(c.E, c.H, o, f64) }
 			x := c.X.MustTensor().SetRequiresGrad(true)
 			masks := nn.AttentionMasks{Causal: c.Causal}

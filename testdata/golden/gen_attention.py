@@ -82,6 +82,29 @@ enc_case("encoder_layer_post_relu", 1, False, "relu")
 enc_case("encoder_layer_pre_gelu_bf", 1, True, "gelu", batch_first=True, causal=True)
 enc_case("encoder_2_layers_norm", 2, False, "relu", final_norm=True)
 
+def dec_case(name, norm_first, activation, batch_first=False):
+    E, H, F, T, S, N = 8, 2, 16, 4, 6, 3
+    m = nn.TransformerDecoderLayer(E, H, dim_feedforward=F, dropout=0.0, activation=activation,
+                                   batch_first=batch_first, norm_first=norm_first).double()
+    randomize(m)
+    shape = lambda n: (N, n, E) if batch_first else (n, N, E)  # noqa: E731
+    tgt = torch.randn(*shape(T), dtype=torch.float64, requires_grad=True)
+    mem = torch.randn(*shape(S), dtype=torch.float64, requires_grad=True)
+    tgt_mask = torch.triu(torch.full((T, T), float("-inf"), dtype=torch.float64), diagonal=1)
+    mem_kpm = torch.zeros(N, S, dtype=torch.bool)
+    mem_kpm[0, -2:] = True
+    out = m(tgt, mem, tgt_mask=tgt_mask, memory_key_padding_mask=mem_kpm)
+    w = torch.rand_like(out) + 0.5
+    (out * w).sum().backward()
+    cases.append({"name": name, "kind": "decoder", "norm_first": norm_first, "activation": activation, "batch_first": batch_first,
+                  "E": E, "H": H, "F": F, "key_padding": arr(mem_kpm), "state": {kk: arr(t) for kk, t in m.state_dict().items()},
+                  "x": arr(tgt), "q": arr(mem), "out": arr(out), "w": arr(w), "x_grad": arr(tgt.grad), "q_grad": arr(mem.grad),
+                  "grads": {kk: arr(p.grad) for kk, p in m.named_parameters()}})
+
+
+dec_case("decoder_post_relu", False, "relu")
+dec_case("decoder_pre_gelu_bf", True, "gelu", batch_first=True)
+
 with open(os.path.join(here, "attention.json"), "w") as f:
     json.dump({"torch_version": torch.__version__, "cases": cases}, f)
 print(f"wrote {len(cases)} attention cases")
