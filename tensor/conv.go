@@ -378,3 +378,14 @@ func lerpAxis(t *Tensor, dim, out int) *Tensor {
 	a, b := t.IndexSelect(dim, FromSlice(lo)), t.IndexSelect(dim, FromSlice(hi))
 	return a.Mul(l.RSubScalar(1)).Add(b.Mul(l))
 }
+
+// ConvTranspose1d is torch.nn.functional.conv_transpose1d: x [N, Cin, L], weight
+// [Cin, Cout/groups, K], optional bias; it runs as a 2-D transposed convolution over a height
+// of 1. Only the second element of each option pair is used.
+func ConvTranspose1d(x, weight, bias *Tensor, o ConvTranspose2dOptions) *Tensor {
+	if x.Dim() != 3 || weight.Dim() != 3 {
+		panic(fmt.Sprintf("conv_transpose1d: expected input [N, Cin, L] and weight [Cin, Cout/groups, K], got %v and %v", x.layout.Shape, weight.layout.Shape))
+	}
+	o.Stride[0], o.Padding[0], o.Dilation[0], o.OutputPadding[0] = 1, 0, 1, 0
+	return ConvTranspose2d(x.Unsqueeze(2), weight.Unsqueeze(2), bias, o).Squeeze(2)
+}

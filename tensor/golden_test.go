@@ -185,6 +185,14 @@ var goldenOps = map[string]func(in []*T, a args) []*T{
 		return one(tensor.ConvTranspose2d(in[0], in[1], b, tensor.ConvTranspose2dOptions{Stride: a.pair("stride"), Padding: a.pair("padding"),
 			OutputPadding: a.pair("output_padding"), Dilation: a.pair("dilation"), Groups: a.i("groups")}))
 	},
+	"conv_transpose1d": func(in []*T, a args) []*T {
+		var b *T
+		if len(in) == 3 {
+			b = in[2]
+		}
+		return one(tensor.ConvTranspose1d(in[0], in[1], b, tensor.ConvTranspose2dOptions{Stride: [2]int{0, a.i("stride")}, Padding: [2]int{0, a.i("padding")},
+			OutputPadding: [2]int{0, a.i("output_padding")}, Dilation: [2]int{0, a.i("dilation")}, Groups: a.i("groups")}))
+	},
 	"upsample": func(in []*T, a args) []*T {
 		s := a.pair("size")
 		return one(in[0].Upsample(s[0], s[1], a["mode"].(string)))

@@ -146,6 +146,8 @@ OPS = {
     "fold": lambda x, a: F.fold(x, a["out"], a["kernel"], dilation=a["dilation"], padding=a["padding"], stride=a["stride"]),
     "conv_transpose2d": lambda *xs: F.conv_transpose2d(xs[0], xs[1], xs[2] if len(xs) == 4 else None, stride=xs[-1]["stride"], padding=xs[-1]["padding"],
                                                        output_padding=xs[-1]["output_padding"], groups=xs[-1]["groups"], dilation=xs[-1]["dilation"]),
+    "conv_transpose1d": lambda *xs: F.conv_transpose1d(xs[0], xs[1], xs[2] if len(xs) == 4 else None, stride=xs[-1]["stride"], padding=xs[-1]["padding"],
+                                                       output_padding=xs[-1]["output_padding"], groups=xs[-1]["groups"], dilation=xs[-1]["dilation"]),
     "upsample": lambda x, a: F.interpolate(x, size=a["size"], mode=a["mode"], **({"align_corners": False} if a["mode"] == "bilinear" else {})),
     "clone": lambda x, a: x.clone(),
 }
@@ -352,6 +354,7 @@ for tag, cin, cout, k, st, pad, opad, dil, g, bias in [("basic", 3, 4, 3, 1, 0, 
     if bias:
         ins.append(x(cout))
     case("conv_transpose2d/" + tag, "conv_transpose2d", ins, {"stride": st, "padding": pad, "output_padding": opad, "dilation": dil, "groups": g})
+case("conv_transpose1d", "conv_transpose1d", [x(2, 4, 6), x(4, 3, 3), x(6)], {"stride": 2, "padding": 1, "output_padding": 1, "dilation": 1, "groups": 2})
 for tag, size, mode in [("nearest_up", [6, 9], "nearest"), ("nearest_down", [2, 2], "nearest"), ("bilinear_up", [7, 8], "bilinear"), ("bilinear_down", [2, 3], "bilinear")]:
     case("upsample/" + tag, "upsample", [x(2, 3, 4, 5)], {"size": size, "mode": mode})
 case("max_pool2d_indices", "max_pool2d_indices", [x(1, 2, 6, 5)], {"kernel": 3, "stride": 2, "padding": 1, "dilation": 1})
