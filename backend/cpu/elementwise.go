@@ -11,6 +11,19 @@ func contig(shape []int) []int { return backend.ContiguousStrides(shape) }
 
 // Copy copies through layouts, converting dtypes where they differ.
 func (Backend) Copy(dst backend.Storage, dstL backend.Layout, src backend.Storage, srcL backend.Layout) {
+	if dst.DType() == src.DType() {
+		switch d := dst.(type) {
+		case *Storage[float32]:
+			copySame(d.Data, dstL, data[float32](src), srcL)
+		case *Storage[float64]:
+			copySame(d.Data, dstL, data[float64](src), srcL)
+		case *Storage[int64]:
+			copySame(d.Data, dstL, data[int64](src), srcL)
+		case *Storage[bool]:
+			copySame(d.Data, dstL, data[bool](src), srcL)
+		}
+		return
+	}
 	switch d := dst.(type) {
 	case *Storage[float32]:
 		copyInto(d.Data, dstL, src, srcL)
@@ -21,6 +34,23 @@ func (Backend) Copy(dst backend.Storage, dstL backend.Layout, src backend.Storag
 	case *Storage[bool]:
 		copyInto(d.Data, dstL, src, srcL)
 	}
+}
+
+// copySame copies between layouts of one dtype: runs with unit strides on both sides are
+// memmoves, others a plain strided loop.
+func copySame[T Elem](dst []T, dstL backend.Layout, src []T, srcL backend.Layout) {
+	walk(dstL.Shape, [][]int{dstL.Strides, srcL.Strides}, []int{dstL.Offset, srcL.Offset}, func(o []int, n int, in []int) {
+		d, s := o[0], o[1]
+		if in[0] == 1 && in[1] == 1 {
+			copy(dst[d:d+n], src[s:s+n])
+			return
+		}
+		for range n {
+			dst[d] = src[s]
+			d += in[0]
+			s += in[1]
+		}
+	})
 }
 
 func copyInto[D Elem](dst []D, dstL backend.Layout, src backend.Storage, srcL backend.Layout) {
