@@ -356,21 +356,23 @@ func (t *Tensor) TakeRows(rows []int) *Tensor {
 }
 
 func takeHost(t *Tensor, rows []int, width int, shape []int) *Tensor {
+	out := ZerosOf(t.DType(), shape...)
 	switch src := t.be().Host(t.storage).(type) {
 	case []float32:
-		return FromSlice(takeRows(src, rows, width), shape...)
+		takeRows(out.be().Host(out.storage).([]float32), src, rows, width)
 	case []float64:
-		return FromSlice(takeRows(src, rows, width), shape...)
+		takeRows(out.be().Host(out.storage).([]float64), src, rows, width)
 	case []int64:
-		return FromSlice(takeRows(src, rows, width), shape...)
-	}
-	return nil
-}
-
-func takeRows[T Elem](src []T, rows []int, width int) []T {
-	out := make([]T, len(rows)*width)
-	for i, r := range rows {
-		copy(out[i*width:(i+1)*width], src[r*width:(r+1)*width])
+		takeRows(out.be().Host(out.storage).([]int64), src, rows, width)
+	default:
+		return nil
 	}
 	return out
+}
+
+// takeRows copies the given rows of src (each width long) into dst, one after another.
+func takeRows[T Elem](dst, src []T, rows []int, width int) {
+	for i, r := range rows {
+		copy(dst[i*width:(i+1)*width], src[r*width:(r+1)*width])
+	}
 }
