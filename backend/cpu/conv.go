@@ -130,6 +130,10 @@ func (Backend) MaxPool2d(dst, idx backend.Storage, src backend.Storage, srcL bac
 }
 
 func maxPool[T float32 | float64](dst []T, idx []int64, src []T, l backend.Layout, g backend.ConvGeometry) {
+	if g.KH == 2 && g.KW == 2 && g.SH == 2 && g.SW == 2 && g.PH == 0 && g.PW == 0 && g.DH == 1 && g.DW == 1 && l.IsContiguous() {
+		maxPool2x2(dst, idx, src[l.Offset:], g)
+		return
+	}
 	oh, ow := g.OutH(), g.OutW()
 	sn, sc, sh, sw := l.Strides[0], l.Strides[1], l.Strides[2], l.Strides[3]
 	pos := 0
@@ -158,6 +162,35 @@ func maxPool[T float32 | float64](dst []T, idx []int64, src []T, l backend.Layou
 					dst[pos], idx[pos] = best, at
 					pos++
 				}
+			}
+		}
+	}
+}
+
+// maxPool2x2 is the common 2×2, stride-2 pooling of contiguous images, without bounds tests.
+func maxPool2x2[T float32 | float64](dst []T, idx []int64, src []T, g backend.ConvGeometry) {
+	oh, ow := g.OutH(), g.OutW()
+	pos := 0
+	for img := range g.N * g.C {
+		base := img * g.H * g.W
+		for y := range oh {
+			r0 := base + 2*y*g.W
+			r1 := r0 + g.W
+			top, bot := src[r0:r0+2*ow], src[r1:r1+2*ow]
+			for x := range ow {
+				// Candidates in window order; the first maximum wins, and NaN wins.
+				best, at := top[2*x], 2*y*g.W+2*x
+				if v := top[2*x+1]; v > best || (v != v && best == best) {
+					best, at = v, 2*y*g.W+2*x+1
+				}
+				if v := bot[2*x]; v > best || (v != v && best == best) {
+					best, at = v, (2*y+1)*g.W+2*x
+				}
+				if v := bot[2*x+1]; v > best || (v != v && best == best) {
+					best, at = v, (2*y+1)*g.W+2*x+1
+				}
+				dst[pos], idx[pos] = best, int64(at)
+				pos++
 			}
 		}
 	}
