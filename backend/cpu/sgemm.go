@@ -106,70 +106,48 @@ func getBuf(n int) *[]float32 {
 	return p
 }
 
-// packA copies rows [0, mb) and columns [0, kb) of a (already offset) into panels of mr rows:
-// for each k, mr consecutive values; rows past mb are zero.
-func packA(dst []float32, a matView, mb, kb, mr int) {
+// packPanels copies a rows×depth block of v (rows stride v.rs, depth stride v.cs, already
+// offset) into panels of width rows: for each depth index, width consecutive values; rows past
+// the end are zero. A is packed as is; B is packed through its transpose.
+func packPanels(dst []float32, v matView, rows, depth, width int) {
 	pos := 0
-	for i0 := 0; i0 < mb; i0 += mr {
-		rows := min(mr, mb-i0)
-		if a.cs == 1 && a.rs != 1 {
-			// Row-major A: read each row contiguously, write it down the panel.
-			panel := dst[pos : pos+kb*mr]
-			strided2D(panel, 0, a.data, a.off+i0*a.rs, rows, kb, a.rs, 1, 1, mr)
-			for i := rows; i < mr; i++ {
-				for p := range kb {
-					panel[p*mr+i] = 0
+	for r0 := 0; r0 < rows; r0 += width {
+		n := min(width, rows-r0)
+		if v.cs == 1 && v.rs != 1 {
+			// Each row is contiguous: read it whole, write it down the panel.
+			panel := dst[pos : pos+depth*width]
+			strided2D(panel, 0, v.data, v.off+r0*v.rs, n, depth, v.rs, 1, 1, width)
+			for i := n; i < width; i++ {
+				for p := range depth {
+					panel[p*width+i] = 0
 				}
 			}
-			pos += kb * mr
+			pos += depth * width
 			continue
 		}
-		for p := range kb {
-			base := a.off + i0*a.rs + p*a.cs
-			for i := range rows {
-				dst[pos+i] = a.data[base+i*a.rs]
+		for p := range depth {
+			base := v.off + r0*v.rs + p*v.cs
+			if v.rs == 1 {
+				copy(dst[pos:pos+n], v.data[base:base+n])
+			} else {
+				for i := range n {
+					dst[pos+i] = v.data[base+i*v.rs]
+				}
 			}
-			for i := rows; i < mr; i++ {
+			for i := n; i < width; i++ {
 				dst[pos+i] = 0
 			}
-			pos += mr
+			pos += width
 		}
 	}
 }
 
-// packB copies rows [0, kb) and columns [0, nb) of b into panels of nr columns: for each k, nr
-// consecutive values; columns past nb are zero.
+// packA packs rows [0, mb) and columns [0, kb) of a into panels of mr rows.
+func packA(dst []float32, a matView, mb, kb, mr int) { packPanels(dst, a, mb, kb, mr) }
+
+// packB packs rows [0, kb) and columns [0, nb) of b into panels of nr columns.
 func packB(dst []float32, b matView, kb, nb, nr int) {
-	pos := 0
-	for j0 := 0; j0 < nb; j0 += nr {
-		cols := min(nr, nb-j0)
-		if b.rs == 1 && b.cs != 1 {
-			// Transposed B (x·Wᵀ): read each column contiguously, write it down the panel.
-			panel := dst[pos : pos+kb*nr]
-			strided2D(panel, 0, b.data, b.off+j0*b.cs, cols, kb, b.cs, 1, 1, nr)
-			for j := cols; j < nr; j++ {
-				for p := range kb {
-					panel[p*nr+j] = 0
-				}
-			}
-			pos += kb * nr
-			continue
-		}
-		for p := range kb {
-			base := b.off + p*b.rs + j0*b.cs
-			if b.cs == 1 {
-				copy(dst[pos:pos+cols], b.data[base:base+cols])
-			} else {
-				for j := range cols {
-					dst[pos+j] = b.data[base+j*b.cs]
-				}
-			}
-			for j := cols; j < nr; j++ {
-				dst[pos+j] = 0
-			}
-			pos += nr
-		}
-	}
+	packPanels(dst, matView{data: b.data, off: b.off, rs: b.cs, cs: b.rs}, nb, kb, nr)
 }
 
 // sgemm computes C = A·B (or C += A·B when accumulate) for an m×k A and a k×n B; C is
