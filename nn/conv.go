@@ -24,13 +24,8 @@ func Conv2d(in, out int, kernel [2]int, o tensor.Conv2dOptions, opts ...Option) 
 	if in <= 0 || out <= 0 || kernel[0] <= 0 || kernel[1] <= 0 || in%groups != 0 || out%groups != 0 {
 		panic(fmt.Sprintf("nn: conv2d: invalid channels %d→%d, kernel %v or groups %d", in, out, kernel, groups))
 	}
-	op := buildOptions(opts)
 	c := &Conv2dLayer{in: in, out: out, kernel: kernel, opts: o}
-	c.Weight = param(KaimingUniform(op.gen, math.Sqrt(5), out, in/groups, kernel[0], kernel[1]), op.dtype)
-	if !op.noBias {
-		bound := 1 / math.Sqrt(float64(in/groups*kernel[0]*kernel[1]))
-		c.Bias = param(tensor.Uniform(op.gen, -bound, bound, out), op.dtype)
-	}
+	c.Weight, c.Bias = convParams(buildOptions(opts), out, out, in/groups, kernel[0], kernel[1])
 	return c
 }
 
@@ -40,6 +35,22 @@ func (c *Conv2dLayer) Forward(x *tensor.Tensor) *tensor.Tensor {
 		panic(fmt.Sprintf("conv2d: expected input [N, %d, H, W], got %v", c.in, x.Shape()))
 	}
 	return tensor.Conv2d(x, c.Weight, c.Bias, c.opts)
+}
+
+// convParams draws a convolution's weight of the given shape with Kaiming-uniform (a = √5) and,
+// unless the options drop it, a bias of outChannels values from U(±1/√fan_in), where fan_in is
+// the product of the weight's dims after the first (PyTorch's rule for every conv layer).
+func convParams(op options, outChannels int, weightShape ...int) (w, b *tensor.Tensor) {
+	w = param(KaimingUniform(op.gen, math.Sqrt(5), weightShape...), op.dtype)
+	if !op.noBias {
+		fanIn := 1
+		for _, d := range weightShape[1:] {
+			fanIn *= d
+		}
+		bound := 1 / math.Sqrt(float64(fanIn))
+		b = param(tensor.Uniform(op.gen, -bound, bound, outChannels), op.dtype)
+	}
+	return w, b
 }
 
 func pair(p [2]int, def int) [2]int {
@@ -124,13 +135,8 @@ func Conv1d(in, out, kernel int, o tensor.Conv1dOptions, opts ...Option) *Conv1d
 	if in <= 0 || out <= 0 || kernel <= 0 || in%groups != 0 || out%groups != 0 {
 		panic(fmt.Sprintf("nn: conv1d: invalid channels %d→%d, kernel %d or groups %d", in, out, kernel, groups))
 	}
-	op := buildOptions(opts)
 	c := &Conv1dLayer{in: in, out: out, kernel: kernel, opts: o}
-	c.Weight = param(KaimingUniform(op.gen, math.Sqrt(5), out, in/groups, kernel), op.dtype)
-	if !op.noBias {
-		bound := 1 / math.Sqrt(float64(in/groups*kernel))
-		c.Bias = param(tensor.Uniform(op.gen, -bound, bound, out), op.dtype)
-	}
+	c.Weight, c.Bias = convParams(buildOptions(opts), out, out, in/groups, kernel)
 	return c
 }
 
@@ -248,13 +254,8 @@ func ConvTranspose2d(in, out int, kernel [2]int, o tensor.ConvTranspose2dOptions
 	if in <= 0 || out <= 0 || kernel[0] <= 0 || kernel[1] <= 0 || in%groups != 0 || out%groups != 0 {
 		panic(fmt.Sprintf("nn: conv_transpose2d: invalid channels %d→%d, kernel %v or groups %d", in, out, kernel, groups))
 	}
-	op := buildOptions(opts)
 	c := &ConvTranspose2dLayer{in: in, out: out, kernel: kernel, opts: o}
-	c.Weight = param(KaimingUniform(op.gen, math.Sqrt(5), in, out/groups, kernel[0], kernel[1]), op.dtype)
-	if !op.noBias {
-		bound := 1 / math.Sqrt(float64(out/groups*kernel[0]*kernel[1]))
-		c.Bias = param(tensor.Uniform(op.gen, -bound, bound, out), op.dtype)
-	}
+	c.Weight, c.Bias = convParams(buildOptions(opts), out, in, out/groups, kernel[0], kernel[1])
 	return c
 }
 
