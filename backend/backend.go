@@ -246,6 +246,19 @@ type Backend interface {
 	// MatMulBiasAct writes act(a·b + bias) for a single product (aL [1,M,K], bL [1,K,N]) into
 	// the contiguous dst [M,N]: MatMul followed by BiasAct, which a backend may fuse.
 	MatMulBiasAct(dst Storage, a Storage, aL Layout, b Storage, bL Layout, bias Storage, act UnaryOp)
+	// Conv2d writes act(conv2d(src, w) + bias) contiguously into dst [N, outC, OH, OW] for
+	// float images src ([N, C, H, W] through srcL), the contiguous filters w [outC, C·KH·KW]
+	// and bias [outC] (or nil), with zero padding: Im2Col, MatMul and BiasAct in one pass.
+	// act is Identity or ReLU.
+	Conv2d(dst, src Storage, srcL Layout, w, bias Storage, g ConvGeometry, outC int, act UnaryOp)
+	// Conv2dBackward turns gy, the contiguous gradient of Conv2d's output y (y is read only
+	// for ReLU), into the gradients dw [outC, C·KH·KW] and db [outC] (written), and adds the
+	// input's gradient into the zero-filled, contiguous dx [N, C, H, W]. Any of dx, dw and db
+	// may be nil to skip it.
+	Conv2dBackward(dx, dw, db, gy, y, src Storage, srcL Layout, w Storage, g ConvGeometry, outC int, act UnaryOp)
+	// MaxPool2dBackward adds gy (contiguous [N, C, OH, OW]) into the zero-filled, contiguous
+	// dx [N, C, H, W] at the positions MaxPool2d wrote into idx.
+	MaxPool2dBackward(dx, gy, idx Storage, g ConvGeometry)
 }
 
 // ConvGeometry describes 2-D sliding windows: images of C×H×W, kernels of KH×KW, and per-axis

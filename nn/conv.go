@@ -31,10 +31,14 @@ func Conv2d(in, out int, kernel [2]int, o tensor.Conv2dOptions, opts ...Option) 
 
 // Forward convolves x [N, in, H, W].
 func (c *Conv2dLayer) Forward(x *tensor.Tensor) *tensor.Tensor {
+	return c.forwardAct(x, tensor.ActNone)
+}
+
+func (c *Conv2dLayer) forwardAct(x *tensor.Tensor, act string) *tensor.Tensor {
 	if x.Dim() != 4 || x.Size(1) != c.in {
 		panic(fmt.Sprintf("conv2d: expected input [N, %d, H, W], got %v", c.in, x.Shape()))
 	}
-	return tensor.Conv2d(x, c.Weight, c.Bias, c.opts)
+	return tensor.Conv2dAct(x, c.Weight, c.Bias, c.opts, act)
 }
 
 // convParams draws a convolution's weight of the given shape with Kaiming-uniform (a = √5) and,

@@ -232,8 +232,8 @@ type SequentialContainer struct {
 // Sequential chains modules; state-dict names are "0.weight", "1.bias", ….
 func Sequential(layers ...Module) *SequentialContainer { return &SequentialContainer{Layers: layers} }
 
-// Forward feeds x through every layer. A Linear layer followed by ReLU, Tanh or Sigmoid runs
-// as one fused op, which computes the same numbers with less overhead. When no gradients are
+// Forward feeds x through every layer. A Linear layer followed by ReLU, Tanh or Sigmoid, and a
+// Conv2d followed by ReLU, run as one fused op, which computes the same numbers with less overhead. When no gradients are
 // recorded, activations passed between standard layers are recycled once consumed.
 func (s *SequentialContainer) Forward(x *tensor.Tensor) *tensor.Tensor {
 	input := x
@@ -242,10 +242,19 @@ func (s *SequentialContainer) Forward(x *tensor.Tensor) *tensor.Tensor {
 	for i := 0; i < len(s.Layers); i++ {
 		var next *tensor.Tensor
 		layer := s.Layers[i]
-		if lin, ok := layer.(*LinearLayer); ok && i+1 < len(s.Layers) {
+		if i+1 < len(s.Layers) {
 			if act, ok := s.Layers[i+1].(*Activation); ok && act.fused != "" {
-				next = lin.forwardAct(x, act.fused)
-				i++
+				switch l := layer.(type) {
+				case *LinearLayer:
+					next = l.forwardAct(x, act.fused)
+				case *Conv2dLayer:
+					if act.fused == tensor.ActReLU {
+						next = l.forwardAct(x, act.fused)
+					}
+				}
+				if next != nil {
+					i++
+				}
 			}
 		}
 		if next == nil {

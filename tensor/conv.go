@@ -84,6 +84,16 @@ type Conv2dOptions struct {
 // bias [O]; the result is [N, O, OH, OW]. It is im2col (Unfold) followed by a matrix product,
 // so its gradients come from theirs.
 func Conv2d(x, weight, bias *Tensor, o Conv2dOptions) *Tensor {
+	return Conv2dAct(x, weight, bias, o, ActNone)
+}
+
+// Conv2dAct is Conv2d followed by an activation (ActNone or ActReLU), computed in one op: the
+// images are unfolded a few at a time into a cache-sized buffer, multiplied by the filters, and
+// written with bias and activation; backward unfolds them again instead of keeping the columns.
+func Conv2dAct(x, weight, bias *Tensor, o Conv2dOptions, act string) *Tensor {
+	if act != ActNone && act != ActReLU {
+		panic(fmt.Sprintf("conv2d: unsupported fused activation %q (want \"\" or relu)", act))
+	}
 	if weight.Dim() != 4 || x.Dim() != 4 {
 		panic(fmt.Sprintf("conv2d: expected input [N, C, H, W] and weight [O, C/groups, KH, KW], got %v and %v", x.layout.Shape, weight.layout.Shape))
 	}
@@ -110,6 +120,9 @@ func Conv2d(x, weight, bias *Tensor, o Conv2dOptions) *Tensor {
 			w.PH, w.PW = totalH/2, totalW/2
 		}
 	}
+	if groups == 1 {
+		return conv2dFused(x, weight, bias, w, act)
+	}
 	og := out / groups
 	var parts []*Tensor
 	for gi := range groups {
@@ -132,7 +145,69 @@ func Conv2d(x, weight, bias *Tensor, o Conv2dOptions) *Tensor {
 		y = y.Add(bias.Reshape(out, 1))
 	}
 	g := x.geometry("conv2d", w)
-	return y.Reshape(n, out, g.OutH(), g.OutW())
+	y = y.Reshape(n, out, g.OutH(), g.OutW())
+	if act == ActReLU {
+		y = y.ReLU()
+	}
+	return y
+}
+
+// opConv2d is the fused convolution (PyTorch shows ConvolutionBackward0).
+var opConv2d = defOp("ConvolutionBackward0")
+
+// conv2dFused runs a one-group convolution through the backend's fused kernels.
+func conv2dFused(x, weight, bias *Tensor, w Window, act string) *Tensor {
+	dt := PromoteTypes(x.DType(), weight.DType())
+	if bias != nil {
+		dt = PromoteTypes(dt, bias.DType())
+	}
+	if !dt.IsFloat() {
+		panic(fmt.Sprintf("conv2d: needs floating-point tensors, got %v", dt))
+	}
+	sameDevice("conv2d", x, weight)
+	xs, ws, bs := x, weight, bias
+	NoGrad(func() {
+		if x.DType() != dt {
+			xs = x.To(dt)
+		}
+		ws = dense(weight.To(dt))
+		if bias != nil {
+			bs = dense(bias.To(dt))
+		}
+	})
+	g := xs.geometry("conv2d", w)
+	outC := ws.layout.Shape[0]
+	op := actOp(act)
+	y := ZerosOf(dt, g.N, outC, g.OutH(), g.OutW())
+	be := y.be()
+	var bstore backend.Storage
+	if bs != nil {
+		bstore = bs.storage
+	}
+	be.Conv2d(y.storage, xs.storage, xs.layout, ws.storage, bstore, g, outC, op)
+	inputs := []*Tensor{x, weight}
+	if bias != nil {
+		inputs = append(inputs, bias)
+	}
+	return record(opConv2d, y, inputs, func(gr *Tensor) []*Tensor {
+		gr = dense(gr)
+		grads := make([]*Tensor, len(inputs))
+		var dx, dw, db backend.Storage
+		if x.requiresGrad {
+			grads[0] = ZerosOf(dt, g.N, g.C, g.H, g.W)
+			dx = grads[0].storage
+		}
+		if weight.requiresGrad {
+			grads[1] = ZerosOf(dt, weight.layout.Shape...)
+			dw = grads[1].storage
+		}
+		if bias != nil && bias.requiresGrad {
+			grads[2] = ZerosOf(dt, outC)
+			db = grads[2].storage
+		}
+		be.Conv2dBackward(dx, dw, db, gr.storage, y.storage, xs.storage, xs.layout, ws.storage, g, outC, op)
+		return grads
+	})
 }
 
 // PoolOptions are a pooling layer's settings: kernel, stride (zero means the kernel size, as
@@ -173,9 +248,11 @@ func (t *Tensor) maxPool(op string, o PoolOptions) (*Tensor, *Tensor) {
 	idx := ZerosOf(Int64, n, c, oh, ow)
 	vals.be().MaxPool2d(vals.storage, idx.storage, x.storage, x.layout, g)
 	vals = record(opMaxPool, vals, []*Tensor{x}, func(gr *Tensor) []*Tensor {
-		// The gradient goes to each window's maximum: scatter-add over the flattened image.
-		flat := ZerosOf(gr.DType(), n*c, g.H*g.W)
-		return []*Tensor{flat.ScatterAdd(1, idx.Reshape(n*c, oh*ow), gr.Reshape(n*c, oh*ow)).Reshape(n, c, g.H, g.W)}
+		// The gradient goes to each window's maximum.
+		gr = dense(gr)
+		dx := ZerosOf(gr.DType(), n, c, g.H, g.W)
+		dx.be().MaxPool2dBackward(dx.storage, gr.storage, idx.storage, g)
+		return []*Tensor{dx}
 	})
 	return vals, idx
 }
@@ -388,4 +465,13 @@ func ConvTranspose1d(x, weight, bias *Tensor, o ConvTranspose2dOptions) *Tensor 
 	}
 	o.Stride[0], o.Padding[0], o.Dilation[0], o.OutputPadding[0] = 1, 0, 1, 0
 	return ConvTranspose2d(x.Unsqueeze(2), weight.Unsqueeze(2), bias, o).Squeeze(2)
+}
+
+// dense returns t when its elements fill the start of its storage in row-major order, else a
+// contiguous copy: what kernels that take bare storages need.
+func dense(t *Tensor) *Tensor {
+	if t.IsContiguous() && t.layout.Offset == 0 {
+		return t
+	}
+	return t.Clone()
 }

@@ -147,6 +147,17 @@ var gradChecks = map[string][]gradCheck{
 			return x[0].Transpose(2, 3).MaxPool2d(tensor.PoolOptions{Kernel: [2]int{3, 2}, Stride: [2]int{1, 2}, Dilation: [2]int{1, 2}})
 		}, []*T{rnd(116, 1, 2, 6, 5)}},
 	},
+	"ConvolutionBackward0": {
+		{func(x []*T) *T {
+			return tensor.Conv2d(x[0], x[1], x[2], tensor.Conv2dOptions{Stride: [2]int{2, 1}, Padding: [2]int{1, 2}, Dilation: [2]int{1, 2}})
+		}, []*T{rnd(116, 3, 2, 6, 7), rnd(117, 4, 2, 3, 2), rnd(118, 4)}},
+		{func(x []*T) *T {
+			return tensor.Conv2dAct(x[0].Transpose(2, 3), x[1], nil, tensor.Conv2dOptions{Padding: [2]int{1, 1}}, tensor.ActReLU)
+		}, []*T{rnd(119, 5, 3, 4, 5), rnd(120, 2, 3, 3, 3)}},
+		{func(x []*T) *T {
+			return tensor.Conv1d(x[0], x[1], x[2], tensor.Conv1dOptions{Stride: 2, Padding: 1})
+		}, []*T{rnd(121, 2, 3, 9), rnd(122, 4, 3, 3), rnd(123, 4)}},
+	},
 	"Im2ColBackward0": {
 		{func(x []*T) *T { return x[0].Unfold(tensor.Window{KH: 2, KW: 3, SH: 2, PW: 1, DH: 2}) }, []*T{rnd(110, 2, 2, 5, 4)}},
 		{func(x []*T) *T {

@@ -16,43 +16,50 @@ func (Backend) Im2Col(dst backend.Storage, src backend.Storage, srcL backend.Lay
 }
 
 func im2col[T float32 | float64](dst, src []T, l backend.Layout, g backend.ConvGeometry, pad T) {
-	oh, ow := g.OutH(), g.OutW()
-	L := oh * ow
-	sn, sc, sh, sw := l.Strides[0], l.Strides[1], l.Strides[2], l.Strides[3]
-	pos := 0
+	L := g.OutH() * g.OutW()
+	rows := g.C * g.KH * g.KW
 	for n := range g.N {
-		for c := range g.C {
-			base := l.Offset + n*sn + c*sc
-			for i := range g.KH {
-				for j := range g.KW {
-					row := dst[pos : pos+L]
-					pos += L
-					x0, x1 := validRange(ow, g.SW, j*g.DW-g.PW, g.W)
-					for y := range oh {
-						out := row[y*ow : (y+1)*ow]
-						iy := y*g.SH - g.PH + i*g.DH
-						if iy < 0 || iy >= g.H {
-							for x := range out {
-								out[x] = pad
-							}
-							continue
-						}
-						for x := 0; x < x0; x++ {
+		im2colSample(dst[n*rows*L:], L, src, l.Offset+n*l.Strides[0], l.Strides[1:4], g, pad)
+	}
+}
+
+// im2colSample unfolds one image (channel c at src[base + c·st[0]], rows st[1], columns st[2])
+// into dst: window row r of the unfolded matrix starts at dst[r·ld] and holds OH·OW values.
+func im2colSample[T float32 | float64](dst []T, ld int, src []T, base int, st []int, g backend.ConvGeometry, pad T) {
+	oh, ow := g.OutH(), g.OutW()
+	sc, sh, sw := st[0], st[1], st[2]
+	r := 0
+	for c := range g.C {
+		cbase := base + c*sc
+		for i := range g.KH {
+			for j := range g.KW {
+				row := dst[r*ld : r*ld+oh*ow]
+				r++
+				x0, x1 := validRange(ow, g.SW, j*g.DW-g.PW, g.W)
+				for y := range oh {
+					out := row[y*ow : (y+1)*ow]
+					iy := y*g.SH - g.PH + i*g.DH
+					if iy < 0 || iy >= g.H {
+						for x := range out {
 							out[x] = pad
 						}
-						for x := x1; x < ow; x++ {
-							out[x] = pad
-						}
-						start := base + iy*sh + (x0*g.SW-g.PW+j*g.DW)*sw
-						if g.SW == 1 && sw == 1 {
-							copy(out[x0:x1], src[start:start+x1-x0])
-							continue
-						}
-						step := g.SW * sw
-						for x := x0; x < x1; x++ {
-							out[x] = src[start]
-							start += step
-						}
+						continue
+					}
+					for x := 0; x < x0; x++ {
+						out[x] = pad
+					}
+					for x := x1; x < ow; x++ {
+						out[x] = pad
+					}
+					start := cbase + iy*sh + (x0*g.SW-g.PW+j*g.DW)*sw
+					if g.SW == 1 && sw == 1 {
+						copy(out[x0:x1], src[start:start+x1-x0])
+						continue
+					}
+					step := g.SW * sw
+					for x := x0; x < x1; x++ {
+						out[x] = src[start]
+						start += step
 					}
 				}
 			}
@@ -90,28 +97,40 @@ func (Backend) Col2Im(dst backend.Storage, cols backend.Storage, colsL backend.L
 }
 
 func col2im[T float32 | float64](dst, cols []T, l backend.Layout, g backend.ConvGeometry) {
-	oh, ow := g.OutH(), g.OutW()
-	sn, sr, sl := l.Strides[0], l.Strides[1], l.Strides[2]
 	for n := range g.N {
-		for c := range g.C {
-			img := dst[(n*g.C+c)*g.H*g.W : (n*g.C+c+1)*g.H*g.W]
-			for i := range g.KH {
-				for j := range g.KW {
-					r := (c*g.KH+i)*g.KW + j
-					base := l.Offset + n*sn + r*sr
-					x0, x1 := validRange(ow, g.SW, j*g.DW-g.PW, g.W)
-					for y := range oh {
-						iy := y*g.SH - g.PH + i*g.DH
-						if iy < 0 || iy >= g.H {
-							continue
+		col2imSample(dst[n*g.C*g.H*g.W:(n+1)*g.C*g.H*g.W], cols, l.Offset+n*l.Strides[0], l.Strides[1], l.Strides[2], g)
+	}
+}
+
+// col2imSample adds one image's windows into img (contiguous [C, H, W]): window row r, column
+// p of the unfolded matrix is cols[base + r·rs + p·ps].
+func col2imSample[T float32 | float64](img, cols []T, base, rs, ps int, g backend.ConvGeometry) {
+	oh, ow := g.OutH(), g.OutW()
+	for c := range g.C {
+		plane := img[c*g.H*g.W : (c+1)*g.H*g.W]
+		for i := range g.KH {
+			for j := range g.KW {
+				r := (c*g.KH+i)*g.KW + j
+				rbase := base + r*rs
+				x0, x1 := validRange(ow, g.SW, j*g.DW-g.PW, g.W)
+				for y := range oh {
+					iy := y*g.SH - g.PH + i*g.DH
+					if iy < 0 || iy >= g.H {
+						continue
+					}
+					ix := x0*g.SW - g.PW + j*g.DW
+					k := rbase + (y*ow+x0)*ps
+					if g.SW == 1 && ps == 1 {
+						dst := plane[iy*g.W+ix : iy*g.W+ix+x1-x0]
+						for x, v := range cols[k : k+x1-x0] {
+							dst[x] += v
 						}
-						ix := x0*g.SW - g.PW + j*g.DW
-						k := base + (y*ow+x0)*sl
-						for x := x0; x < x1; x++ {
-							img[iy*g.W+ix] += cols[k]
-							ix += g.SW
-							k += sl
-						}
+						continue
+					}
+					for x := x0; x < x1; x++ {
+						plane[iy*g.W+ix] += cols[k]
+						ix += g.SW
+						k += ps
 					}
 				}
 			}

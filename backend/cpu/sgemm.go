@@ -153,6 +153,11 @@ func packB(dst []float32, b matView, kb, nb, nr int) {
 // sgemm computes C = A·B (or C += A·B when accumulate) for an m×k A and a k×n B; C is
 // row-major at c[coff:] with row stride ldc.
 func sgemm(m, n, k int, a, b matView, c []float32, coff, ldc int, accumulate bool) {
+	sgemmThreads(Threads(), m, n, k, a, b, c, coff, ldc, accumulate)
+}
+
+// sgemmThreads is sgemm on at most nthreads goroutines.
+func sgemmThreads(nthreads, m, n, k int, a, b matView, c []float32, coff, ldc int, accumulate bool) {
 	if m == 0 || n == 0 {
 		return
 	}
@@ -166,7 +171,6 @@ func sgemm(m, n, k int, a, b matView, c []float32, coff, ldc int, accumulate boo
 	}
 	arch := sgemmArch
 	mr, nr := arch.mr, arch.nr
-	nthreads := Threads()
 	if 2*m*n*k < 1<<21 {
 		nthreads = 1 // too small to pay for goroutines
 	}

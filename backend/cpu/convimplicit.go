@@ -1,0 +1,391 @@
+package cpu
+
+import (
+	"math"
+	"unsafe"
+
+	"github.com/ember-ml/ember/backend"
+)
+
+// Implicit-GEMM convolution for float32, stride 1 and no dilation: the kernels read the
+// windows straight from zero-padded copies of the images, so no column matrix is ever built.
+// A forward tile computes 6 output channels for 4 slots of 16 output columns of one output row
+// each; the weight-gradient tile sums, over many slots, the products of 6 rows of the output
+// gradient with 4 window offsets. The input gradient is the forward convolution of the padded
+// output gradient with the filters rotated by 180° and their channel axes swapped.
+
+// convTileArgs is convTile6x4's argument block (the assembly reads it by byte offset).
+type convTileArgs struct {
+	x       unsafe.Pointer // padded images
+	w       unsafe.Pointer // packed weights [K][6]
+	koff    unsafe.Pointer // []int: byte offset of each window value from a slot's start
+	k       int
+	dst     unsafe.Pointer
+	ostride int // bytes between output channels in dst
+	nout    int // valid output channels (1…6)
+	relu    int
+	xoff    [4]int // byte offsets of the slots in x
+	doff    [4]int // byte offsets of the slots in dst
+	mask    [4]int // lane masks (low 16 bits)
+	bias    [6]float32
+}
+
+// dwTileArgs is convDW6x4's argument block.
+type dwTileArgs struct {
+	g       unsafe.Pointer // output gradient rows
+	x       unsafe.Pointer // padded images
+	gslot   unsafe.Pointer // []int: byte offset of each slot in g
+	xslot   unsafe.Pointer // []int: byte offset of each slot in x
+	masks   unsafe.Pointer // []int: lane mask of each slot
+	slots   int
+	ostride int    // bytes between the 6 rows of g
+	koff    [4]int // byte offsets of the 4 window values from a slot's start in x
+	out     [24]float32
+}
+
+// The tile kernels; nil where the CPU has no assembly for them.
+var (
+	convTileKernel func(*convTileArgs)
+	convDWKernel   func(*dwTileArgs)
+)
+
+// implicitConvOK reports whether the implicit kernels can run geometry g.
+func implicitConvOK(g backend.ConvGeometry) bool {
+	return convTileKernel != nil && g.SH == 1 && g.SW == 1 && g.DH == 1 && g.DW == 1 &&
+		g.PH <= g.KH-1 && g.PW <= g.KW-1
+}
+
+// padImages copies nb images (C planes each, read through get) into the zeroed buffer dst of
+// nb images of cp ≥ C planes of (H+2ph)×(W+2pw) values, leaving the border and extra planes 0.
+func padImages(dst []float32, nb, c, cp, h, w, ph, pw int, row func(b, ch, y int) []float32) {
+	clear(dst)
+	hp, wp := h+2*ph, w+2*pw
+	for b := range nb {
+		for ch := range c {
+			plane := dst[(b*cp+ch)*hp*wp:]
+			for y := range h {
+				copy(plane[(y+ph)*wp+pw:(y+ph)*wp+pw+w], row(b, ch, y))
+			}
+		}
+	}
+}
+
+// packTiles lays out the [outC, K] matrix at(o, k) as ⌈outC/6⌉ tiles of [K][6] (zeros past outC).
+func packTiles(dst []float32, outC, k int, at func(o, k int) float32) {
+	for t := 0; t*6 < outC; t++ {
+		tile := dst[t*k*6 : (t+1)*k*6]
+		for p := range k {
+			for i := range 6 {
+				if o := t*6 + i; o < outC {
+					tile[p*6+i] = at(o, p)
+				} else {
+					tile[p*6+i] = 0
+				}
+			}
+		}
+	}
+}
+
+// slotMask returns the lane mask of a slot with n ≥ 1 valid columns.
+func slotMask(n int) int {
+	if n >= 16 {
+		return 0xffff
+	}
+	return 1<<n - 1
+}
+
+// implicitForward convolves nb padded images xp ([nb][cp][hp][wp], stride 1) with the packed
+// filters wt (tiles over outC, K = C·KH·KW window values with byte offsets koff) and writes
+// act(· + bias) into dst, whose image n starts at element dstOff + n·outC·OH·OW.
+func implicitForward(xp []float32, nb, cp, hp, wp, kh, kw int, wt []float32, koff []int, outC int, bias []float32, relu bool,
+	dst []float32, dstOff int) {
+	oh, ow := hp-kh+1, wp-kw+1
+	var t convTileArgs
+	t.x = unsafe.Pointer(&xp[0])
+	t.koff = unsafe.Pointer(&koff[0])
+	t.k = len(koff)
+	t.dst = unsafe.Pointer(&dst[0])
+	t.ostride = oh * ow * 4
+	if relu {
+		t.relu = 1
+	}
+	flush := func(n int) {
+		for v := n; v < 4; v++ {
+			t.xoff[v], t.doff[v], t.mask[v] = 0, 0, 0
+		}
+		for o0 := 0; o0 < outC; o0 += 6 {
+			t.w = unsafe.Pointer(&wt[o0*len(koff)])
+			t.nout = min(6, outC-o0)
+			for i := range 6 {
+				t.bias[i] = 0
+				if bias != nil && o0+i < outC {
+					t.bias[i] = bias[o0+i]
+				}
+			}
+			base := t.doff
+			for v := range n {
+				t.doff[v] += o0 * oh * ow * 4
+			}
+			convTileKernel(&t)
+			t.doff = base
+		}
+	}
+	n := 0
+	for b := range nb {
+		for y := range oh {
+			for xs := 0; xs < ow; xs += 16 {
+				t.xoff[n] = ((b*cp*hp+y)*wp + xs) * 4
+				t.doff[n] = (dstOff + b*outC*oh*ow + y*ow + xs) * 4
+				t.mask[n] = slotMask(ow - xs)
+				if n++; n == 4 {
+					flush(4)
+					n = 0
+				}
+			}
+		}
+	}
+	if n > 0 {
+		flush(n)
+	}
+}
+
+// windowOffsets returns the byte offsets of the K = c·kh·kw window values from a window's
+// top-left corner in images of planes hp×wp.
+func windowOffsets(c, hp, wp, kh, kw int) []int {
+	off := make([]int, 0, c*kh*kw)
+	for ch := range c {
+		for i := range kh {
+			for j := range kw {
+				off = append(off, ((ch*hp+i)*wp+j)*4)
+			}
+		}
+	}
+	return off
+}
+
+// convImplicitForward is Conv2d through the implicit kernels.
+func convImplicitForward(dst, src []float32, l backend.Layout, w, bias []float32, g backend.ConvGeometry, outC int, relu bool) {
+	K := g.C * g.KH * g.KW
+	hp, wp := g.H+2*g.PH, g.W+2*g.PW
+	wt := make([]float32, roundUp(outC, 6)*K)
+	packTiles(wt, outC, K, func(o, k int) float32 { return w[o*K+k] })
+	koff := windowOffsets(g.C, hp, wp, g.KH, g.KW)
+	p := planImplicit(g.N, g.C*hp*wp)
+	p.run(g.N, func(_, n0, nb int) {
+		xpP := getScratch[float32](nb * g.C * hp * wp)
+		defer putScratch(xpP)
+		padImages(*xpP, nb, g.C, g.C, g.H, g.W, g.PH, g.PW, imageRows(src, l, n0, g.W))
+		implicitForward(*xpP, nb, g.C, hp, wp, g.KH, g.KW, wt, koff, outC, bias, relu, dst, n0*outC*g.OutH()*g.OutW())
+	})
+}
+
+// imageRows reads row y of channel ch of image n0+b through layout l.
+func imageRows(src []float32, l backend.Layout, n0, w int) func(b, ch, y int) []float32 {
+	st := l.Strides
+	if st[3] == 1 {
+		return func(b, ch, y int) []float32 {
+			s := l.Offset + (n0+b)*st[0] + ch*st[1] + y*st[2]
+			return src[s : s+w]
+		}
+	}
+	buf := make([]float32, w)
+	return func(b, ch, y int) []float32 {
+		s := l.Offset + (n0+b)*st[0] + ch*st[1] + y*st[2]
+		for x := range buf {
+			buf[x] = src[s+x*st[3]]
+		}
+		return buf
+	}
+}
+
+// planImplicit chunks a batch of n images of per values each.
+func planImplicit(n, per int) convPlan {
+	p := convPlan{}
+	p.chunk = max(1, min(n, convChunkElems/max(per, 1)))
+	if threads := Threads(); threads > 1 && n > 1 {
+		p.chunk = max(1, min(p.chunk, (n+threads-1)/threads))
+	}
+	p.chunks = (n + p.chunk - 1) / p.chunk
+	p.workers = max(1, min(Threads(), p.chunks))
+	return p
+}
+
+// convImplicitBackward is Conv2dBackward through the implicit kernels.
+func convImplicitBackward(dx, dw, db, gy, y, src []float32, l backend.Layout, w []float32, g backend.ConvGeometry, outC int, relu bool) {
+	oh, ow := g.OutH(), g.OutW()
+	hp, wp := g.H+2*g.PH, g.W+2*g.PW
+	og := roundUp(outC, 6) // gradient planes per image (extra planes stay 0)
+	// The gradient is padded for the input-gradient convolution (none when it is not needed).
+	qh, qw := 0, 0
+	if dx != nil {
+		qh, qw = g.KH-1-g.PH, g.KW-1-g.PW
+	}
+	gH, gW := oh+2*qh, ow+2*qw
+	koff := windowOffsets(g.C, hp, wp, g.KH, g.KW)
+	var wt []float32
+	var koffG []int
+	if dx != nil {
+		// Rotated filters: w'[c, (o, i, j)] = w[o, c, KH−1−i, KW−1−j].
+		kt := outC * g.KH * g.KW
+		wt = make([]float32, roundUp(g.C, 6)*kt)
+		khw := g.KH * g.KW
+		packTiles(wt, g.C, kt, func(c, k int) float32 {
+			o, r := k/khw, k%khw
+			i, j := r/g.KW, r%g.KW
+			return w[(o*g.C+c)*khw+(g.KH-1-i)*g.KW+(g.KW-1-j)]
+		})
+		koffG = windowOffsets(outC, gH, gW, g.KH, g.KW)
+	}
+	p := planImplicit(g.N, max(g.C*hp*wp, og*gH*gW))
+	dws := make([][]float32, p.workers)
+	dbs := make([][]float32, p.workers)
+	for wk := range p.workers {
+		if wk == 0 {
+			dws[0], dbs[0] = dw, db
+			clear(dw)
+			clear(db)
+			continue
+		}
+		if dw != nil {
+			dws[wk] = make([]float32, len(dw))
+		}
+		if db != nil {
+			dbs[wk] = make([]float32, len(db))
+		}
+	}
+	p.run(g.N, func(wk, n0, nb int) {
+		gpP := getScratch[float32](nb * og * gH * gW)
+		defer putScratch(gpP)
+		gp := *gpP
+		clear(gp)
+		gb := dbs[wk]
+		for b := range nb {
+			for o := range outC {
+				base := ((n0+b)*outC + o) * oh * ow
+				plane := gp[(b*og+o)*gH*gW:]
+				var sum float32
+				for yy := range oh {
+					row := plane[(yy+qh)*gW+qw : (yy+qh)*gW+qw+ow]
+					gs := gy[base+yy*ow : base+yy*ow+ow]
+					var ys []float32
+					if relu {
+						ys = y[base+yy*ow : base+yy*ow+ow]
+					}
+					sum += gradRow(row, gs, ys, relu)
+				}
+				if gb != nil {
+					gb[o] += sum
+				}
+			}
+		}
+		if pw := dws[wk]; pw != nil {
+			xpP := getScratch[float32](nb * g.C * hp * wp)
+			defer putScratch(xpP)
+			padImages(*xpP, nb, g.C, g.C, g.H, g.W, g.PH, g.PW, imageRows(src, l, n0, g.W))
+			implicitWeightGrad(pw, gp, nb, og, gH, gW, qh, qw, oh, ow, *xpP, g.C*hp*wp, wp, koff, outC)
+		}
+		if dx != nil {
+			implicitForward(gp, nb, og, gH, gW, g.KH, g.KW, wt, koffG, g.C, nil, false, dx, n0*g.C*g.H*g.W)
+		}
+	})
+	for wk := 1; wk < p.workers; wk++ {
+		for i, v := range dws[wk] {
+			dw[i] += v
+		}
+		for i, v := range dbs[wk] {
+			db[i] += v
+		}
+	}
+}
+
+// gradRow writes g into dst, zeroed where the ReLU output y is not positive when relu is set
+// (PyTorch's threshold_backward), and returns the sum of what it wrote.
+var gradRow = func(dst, g, y []float32, relu bool) float32 {
+	var sum float32
+	for i, v := range g[:len(dst)] {
+		if relu {
+			v = reluGrad(v, y[i])
+		}
+		dst[i] = v
+		sum += v
+	}
+	return sum
+}
+
+// reluGrad is g where the ReLU output y is positive, else 0 (PyTorch's threshold_backward).
+func reluGrad(g, y float32) float32 {
+	m := uint32(0)
+	if y > 0 {
+		m = math.MaxUint32
+	}
+	return math.Float32frombits(math.Float32bits(g) & m)
+}
+
+// implicitWeightGrad adds Σ over the chunk's positions of g[o]·window[k] into dw [outC, K]:
+// gp holds nb gradients of og planes gh×gw (data at row qh, column qw), xp the nb padded images
+// (ximg values each, rows of xw), koff the window offsets.
+func implicitWeightGrad(dw, gp []float32, nb, og, gh, gw, qh, qw, oh, ow int, xp []float32, ximg, xw int, koff []int, outC int) {
+	nslots := nb * oh * ((ow + 15) / 16)
+	gsP, xsP, msP := getInts(nslots), getInts(nslots), getInts(nslots)
+	defer putInts(gsP)
+	defer putInts(xsP)
+	defer putInts(msP)
+	gs, xs, ms := *gsP, *xsP, *msP
+	s := 0
+	for b := range nb {
+		for y := range oh {
+			for x0 := 0; x0 < ow; x0 += 16 {
+				gs[s] = ((b*og*gh+y+qh)*gw + qw + x0) * 4
+				xs[s] = (b*ximg + y*xw + x0) * 4
+				ms[s] = slotMask(ow - x0)
+				s++
+			}
+		}
+	}
+	K := len(koff)
+	var t dwTileArgs
+	t.g = unsafe.Pointer(&gp[0])
+	t.x = unsafe.Pointer(&xp[0])
+	t.gslot = unsafe.Pointer(&gs[0])
+	t.xslot = unsafe.Pointer(&xs[0])
+	t.masks = unsafe.Pointer(&ms[0])
+	t.slots = nslots
+	t.ostride = gh * gw * 4
+	for o0 := 0; o0 < outC; o0 += 6 {
+		t.g = unsafe.Pointer(&gp[o0*gh*gw])
+		for k0 := 0; k0 < K; k0 += 4 {
+			for kk := range 4 {
+				t.koff[kk] = koff[min(k0+kk, K-1)]
+			}
+			convDWKernel(&t)
+			for o := o0; o < min(o0+6, outC); o++ {
+				for k := k0; k < min(k0+4, K); k++ {
+					dw[o*K+k] += t.out[(o-o0)*4+k-k0]
+				}
+			}
+		}
+	}
+}
+
+var intPool = make(chan *[]int, 16)
+
+func getInts(n int) *[]int {
+	var p *[]int
+	select {
+	case p = <-intPool:
+	default:
+		p = new([]int)
+	}
+	if cap(*p) < n {
+		*p = make([]int, n)
+	}
+	*p = (*p)[:n]
+	return p
+}
+
+func putInts(p *[]int) {
+	select {
+	case intPool <- p:
+	default:
+	}
+}
