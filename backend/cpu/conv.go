@@ -149,7 +149,11 @@ func (Backend) MaxPool2d(dst, idx backend.Storage, src backend.Storage, srcL bac
 }
 
 func maxPool[T float32 | float64](dst []T, idx []int64, src []T, l backend.Layout, g backend.ConvGeometry) {
-	if g.KH == 2 && g.KW == 2 && g.SH == 2 && g.SW == 2 && g.PH == 0 && g.PW == 0 && g.DH == 1 && g.DW == 1 && l.IsContiguous() {
+	if is2x2(g) && l.IsContiguous() {
+		if f, ok := any(pool2x2Forward).(func([]T, []int64, []T, poolPlane)); ok && f != nil && g.OutW() > 0 {
+			f(dst, idx, src[l.Offset:], planeOf(g))
+			return
+		}
 		maxPool2x2(dst, idx, src[l.Offset:], g)
 		return
 	}
@@ -213,4 +217,22 @@ func maxPool2x2[T float32 | float64](dst []T, idx []int64, src []T, g backend.Co
 			}
 		}
 	}
+}
+
+// poolPlane is the shape of 2×2 pooling: n planes of h×w values, oh×ow outputs each.
+type poolPlane struct{ n, h, w, oh, ow int }
+
+func planeOf(g backend.ConvGeometry) poolPlane {
+	return poolPlane{g.N * g.C, g.H, g.W, g.OutH(), g.OutW()}
+}
+
+// The vector 2×2 pooling kernels for float32; nil where the CPU has none.
+var (
+	pool2x2Forward  func(dst []float32, idx []int64, src []float32, g poolPlane)
+	pool2x2Backward func(dx, gy []float32, idx []int64, g poolPlane)
+)
+
+// is2x2 reports whether g is 2×2 pooling with stride 2 and no padding or dilation.
+func is2x2(g backend.ConvGeometry) bool {
+	return g.KH == 2 && g.KW == 2 && g.SH == 2 && g.SW == 2 && g.PH == 0 && g.PW == 0 && g.DH == 1 && g.DW == 1
 }

@@ -2,6 +2,7 @@ package cpu
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -116,4 +117,42 @@ func abs32(v float32) float32 {
 		return -v
 	}
 	return v
+}
+
+// TestMaxPool2x2Vector checks the vector 2×2 pooling against the scalar loop, with ties and
+// NaNs, odd sizes and rows of 1 to 33 outputs; and its backward against the scatter.
+func TestMaxPool2x2Vector(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	nan := float32(math.NaN())
+	for _, hw := range [][2]int{{2, 2}, {3, 3}, {4, 14}, {5, 33}, {6, 32}, {7, 34}, {4, 67}, {28, 28}} {
+		g := backend.ConvGeometry{N: 2, C: 3, H: hw[0], W: hw[1], KH: 2, KW: 2, SH: 2, SW: 2, DH: 1, DW: 1}
+		src := make([]float32, g.N*g.C*g.H*g.W)
+		for i := range src {
+			switch r.IntN(10) {
+			case 0:
+				src[i] = nan
+			case 1, 2:
+				src[i] = 1 // ties
+			default:
+				src[i] = float32(r.NormFloat64())
+			}
+		}
+		n := g.N * g.C * g.OutH() * g.OutW()
+		want, wantIdx := make([]float32, n), make([]int64, n)
+		maxPool2x2(want, wantIdx, src, g)
+		got, gotIdx := &Storage[float32]{make([]float32, n)}, &Storage[int64]{make([]int64, n)}
+		Backend{}.MaxPool2d(got, gotIdx, &Storage[float32]{src}, backend.ContiguousLayout([]int{g.N, g.C, g.H, g.W}), g)
+		for i := range want {
+			same := got.Data[i] == want[i] || (got.Data[i] != got.Data[i] && want[i] != want[i])
+			if !same || gotIdx.Data[i] != wantIdx[i] {
+				t.Fatalf("%v: output %d is %v at %d, want %v at %d", hw, i, got.Data[i], gotIdx.Data[i], want[i], wantIdx[i])
+			}
+		}
+		gy := randSlice(r, n)
+		wantDx := make([]float32, len(src))
+		maxPoolBackward(wantDx, gy, wantIdx, g)
+		dx := &Storage[float32]{make([]float32, len(src))}
+		Backend{}.MaxPool2dBackward(dx, &Storage[float32]{gy}, gotIdx, g)
+		closeEnough(t, fmt.Sprint(hw, " backward"), dx.Data, wantDx)
+	}
 }

@@ -298,6 +298,10 @@ func convBackward[T float32 | float64](dx, dw, db, gy, y, src []T, l backend.Lay
 func (Backend) MaxPool2dBackward(dx, gy, idx backend.Storage, g backend.ConvGeometry) {
 	switch d := dx.(type) {
 	case *Storage[float32]:
+		if pool2x2Backward != nil && is2x2(g) && g.OutW() > 0 {
+			pool2x2Backward(d.Data, data[float32](gy), data[int64](idx), planeOf(g))
+			return
+		}
 		maxPoolBackward(d.Data, data[float32](gy), data[int64](idx), g)
 	case *Storage[float64]:
 		maxPoolBackward(d.Data, data[float64](gy), data[int64](idx), g)

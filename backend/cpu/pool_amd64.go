@@ -1,0 +1,53 @@
+//go:build amd64 && !noasm
+
+package cpu
+
+import "golang.org/x/sys/cpu"
+
+//go:noescape
+func maxPool2x2Row(dst *float32, idx *int64, top, bot *float32, blocks int, tail *[3]int, base, w int)
+
+//go:noescape
+func maxPool2x2BackRow(top, bot, gy *float32, idx *int64, blocks int, tail *[3]int, base, w int)
+
+func init() {
+	if !cpu.X86.HasAVX512F || !cpu.X86.HasAVX512VL || !cpu.X86.HasAVX512DQ || forceAVX2 {
+		return
+	}
+	pool2x2Forward = func(dst []float32, idx []int64, src []float32, g poolPlane) {
+		blocks, tail := poolBlocks(g.ow)
+		for img := range g.n {
+			for y := range g.oh {
+				r0 := img*g.h*g.w + 2*y*g.w
+				o := (img*g.oh + y) * g.ow
+				_, _ = src[r0+g.w+2*g.ow-1], dst[o+g.ow-1]
+				_ = idx[o+g.ow-1]
+				maxPool2x2Row(&dst[o], &idx[o], &src[r0], &src[r0+g.w], blocks, &tail, 2*y*g.w, g.w)
+			}
+		}
+	}
+	pool2x2Backward = func(dx, gy []float32, idx []int64, g poolPlane) {
+		blocks, tail := poolBlocks(g.ow)
+		for img := range g.n {
+			for y := range g.oh {
+				r0 := img*g.h*g.w + 2*y*g.w
+				o := (img*g.oh + y) * g.ow
+				_, _ = dx[r0+g.w+2*g.ow-1], gy[o+g.ow-1]
+				_ = idx[o+g.ow-1]
+				maxPool2x2BackRow(&dx[r0], &dx[r0+g.w], &gy[o], &idx[o], blocks, &tail, 2*y*g.w, g.w)
+			}
+		}
+	}
+}
+
+// poolBlocks splits ow ≥ 1 output columns into full blocks of 16 and the lane masks of the
+// rest: output lanes, then the low and high 16 of its 2·(ow mod 16) input values.
+func poolBlocks(ow int) (blocks int, tail [3]int) {
+	blocks, rest := ow/16, ow%16
+	if rest > 0 {
+		tail[0] = 1<<rest - 1
+		tail[1] = 1<<min(2*rest, 16) - 1
+		tail[2] = 1<<max(2*rest-16, 0) - 1
+	}
+	return blocks, tail
+}
