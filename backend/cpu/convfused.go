@@ -63,7 +63,7 @@ func planConv(g backend.ConvGeometry, outC int) convPlan {
 		p.chunk = max(1, min(p.chunk, (g.N+threads-1)/threads))
 	}
 	p.chunks = (g.N + p.chunk - 1) / p.chunk
-	p.workers = max(1, min(threads, p.chunks))
+	p.workers = max(1, min(threads, p.chunks, maxWorkers))
 	return p
 }
 
@@ -207,27 +207,8 @@ func (Backend) Conv2dBackward(dx, dw, db, gy, y, src backend.Storage, srcL backe
 func convBackward[T float32 | float64](dx, dw, db, gy, y, src []T, l backend.Layout, w []T, g backend.ConvGeometry, outC int, relu bool, gemm gemmFunc[T]) {
 	p := planConv(g, outC)
 	K, L, O := p.k, p.l, outC
-	// Worker 0 accumulates into dw and db; the others into their own partial sums.
-	dws := make([][]T, p.workers)
-	dbs := make([][]T, p.workers)
-	var parts []*[]T
-	for wk := range p.workers {
-		if wk == 0 {
-			dws[0], dbs[0] = dw, db
-			clear(dw)
-			clear(db)
-			continue
-		}
-		part := getScratch[T](O*K + O)
-		parts = append(parts, part)
-		clear(*part)
-		if dw != nil {
-			dws[wk] = (*part)[:O*K]
-		}
-		if db != nil {
-			dbs[wk] = (*part)[O*K:]
-		}
-	}
+	dws, dbs, release := partialSums(p.workers, dw, db)
+	defer release()
 	p.run(g.N, func(wk, n0, nb int) {
 		ld := nb * L
 		colsP := getScratch[T](K * ld)
@@ -288,11 +269,37 @@ func convBackward[T float32 | float64](dx, dw, db, gy, y, src []T, l backend.Lay
 			db[i] += v
 		}
 	}
-	for _, part := range parts {
-		putScratch(part)
-	}
 }
 
+// maxWorkers bounds the goroutines one convolution uses.
+const maxWorkers = 64
+
+// partialSums zeroes dw and db and returns where each worker accumulates its share: worker 0
+// into dw and db themselves, the others into pooled buffers (nil slices where dw or db is nil)
+// that release hands back. The caller adds the partial sums into dw and db.
+func partialSums[T float32 | float64](workers int, dw, db []T) (dws, dbs [][]T, release func()) {
+	clear(dw)
+	clear(db)
+	dws, dbs = make([][]T, workers), make([][]T, workers)
+	dws[0], dbs[0] = dw, db
+	parts := make([]*[]T, workers)
+	for wk := 1; wk < workers; wk++ {
+		part := getScratch[T](len(dw) + len(db))
+		clear(*part)
+		parts[wk] = part
+		if dw != nil {
+			dws[wk] = (*part)[:len(dw)]
+		}
+		if db != nil {
+			dbs[wk] = (*part)[len(dw):]
+		}
+	}
+	return dws, dbs, func() {
+		for _, part := range parts[1:] {
+			putScratch(part)
+		}
+	}
+}
 // MaxPool2dBackward adds gy [N, C, OH, OW] into the zero-filled dx [N, C, H, W] at the
 // positions idx recorded.
 func (Backend) MaxPool2dBackward(dx, gy, idx backend.Storage, g backend.ConvGeometry) {

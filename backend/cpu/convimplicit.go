@@ -149,10 +149,10 @@ func implicitForward(xp []float32, nb, cp, hp, wp, kh, kw int, wt []float32, kof
 	}
 }
 
-// windowOffsets returns the byte offsets of the K = c·kh·kw window values from a window's
+// windowOffsets returns, in off's storage, the byte offsets of the K = c·kh·kw window values from a window's
 // top-left corner in images of planes hp×wp.
-func windowOffsets(c, hp, wp, kh, kw int) []int {
-	off := make([]int, 0, c*kh*kw)
+func windowOffsets(off []int, c, hp, wp, kh, kw int) []int {
+	off = off[:0]
 	for ch := range c {
 		for i := range kh {
 			for j := range kw {
@@ -167,9 +167,12 @@ func windowOffsets(c, hp, wp, kh, kw int) []int {
 func convImplicitForward(dst, src []float32, l backend.Layout, w, bias []float32, g backend.ConvGeometry, outC int, relu bool) {
 	K := g.C * g.KH * g.KW
 	hp, wp := g.H+2*g.PH, g.W+2*g.PW
-	wt := make([]float32, roundUp(outC, 6)*K)
+	wtP, koffP := getScratch[float32](roundUp(outC, 6)*K), getInts(K)
+	defer putScratch(wtP)
+	defer putInts(koffP)
+	wt := *wtP
 	packTiles(wt, outC, K, func(o, k int) float32 { return w[o*K+k] })
-	koff := windowOffsets(g.C, hp, wp, g.KH, g.KW)
+	koff := windowOffsets(*koffP, g.C, hp, wp, g.KH, g.KW)
 	p := planImplicit(g.N, g.C*hp*wp)
 	p.run(g.N, func(_, n0, nb int) {
 		xpP := getScratch[float32](nb * g.C * hp * wp)
@@ -206,7 +209,7 @@ func planImplicit(n, per int) convPlan {
 		p.chunk = max(1, min(p.chunk, (n+threads-1)/threads))
 	}
 	p.chunks = (n + p.chunk - 1) / p.chunk
-	p.workers = max(1, min(Threads(), p.chunks))
+	p.workers = max(1, min(Threads(), p.chunks, maxWorkers))
 	return p
 }
 
@@ -221,38 +224,29 @@ func convImplicitBackward(dx, dw, db, gy, y, src []float32, l backend.Layout, w 
 		qh, qw = g.KH-1-g.PH, g.KW-1-g.PW
 	}
 	gH, gW := oh+2*qh, ow+2*qw
-	koff := windowOffsets(g.C, hp, wp, g.KH, g.KW)
+	koffP := getInts(g.C * g.KH * g.KW)
+	defer putInts(koffP)
+	koff := windowOffsets(*koffP, g.C, hp, wp, g.KH, g.KW)
 	var wt []float32
 	var koffG []int
 	if dx != nil {
 		// Rotated filters: w'[c, (o, i, j)] = w[o, c, KH−1−i, KW−1−j].
 		kt := outC * g.KH * g.KW
-		wt = make([]float32, roundUp(g.C, 6)*kt)
+		wtP, koffGP := getScratch[float32](roundUp(g.C, 6)*kt), getInts(kt)
+		defer putScratch(wtP)
+		defer putInts(koffGP)
+		wt = *wtP
 		khw := g.KH * g.KW
 		packTiles(wt, g.C, kt, func(c, k int) float32 {
 			o, r := k/khw, k%khw
 			i, j := r/g.KW, r%g.KW
 			return w[(o*g.C+c)*khw+(g.KH-1-i)*g.KW+(g.KW-1-j)]
 		})
-		koffG = windowOffsets(outC, gH, gW, g.KH, g.KW)
+		koffG = windowOffsets(*koffGP, outC, gH, gW, g.KH, g.KW)
 	}
 	p := planImplicit(g.N, max(g.C*hp*wp, og*gH*gW))
-	dws := make([][]float32, p.workers)
-	dbs := make([][]float32, p.workers)
-	for wk := range p.workers {
-		if wk == 0 {
-			dws[0], dbs[0] = dw, db
-			clear(dw)
-			clear(db)
-			continue
-		}
-		if dw != nil {
-			dws[wk] = make([]float32, len(dw))
-		}
-		if db != nil {
-			dbs[wk] = make([]float32, len(db))
-		}
-	}
+	dws, dbs, release := partialSums(p.workers, dw, db)
+	defer release()
 	p.run(g.N, func(wk, n0, nb int) {
 		gpP := getScratch[float32](nb * og * gH * gW)
 		defer putScratch(gpP)
