@@ -300,6 +300,7 @@ func partialSums[T float32 | float64](workers int, dw, db []T) (dws, dbs [][]T, 
 		}
 	}
 }
+
 // MaxPool2dBackward adds gy [N, C, OH, OW] into the zero-filled dx [N, C, H, W] at the
 // positions idx recorded.
 func (Backend) MaxPool2dBackward(dx, gy, idx backend.Storage, g backend.ConvGeometry) {
