@@ -3,6 +3,7 @@ package nn
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/ember-ml/ember/tensor"
@@ -227,6 +228,10 @@ func (d *DropoutLayer) Describe() (string, string) {
 // SequentialContainer runs its layers in order, like torch.nn.Sequential.
 type SequentialContainer struct {
 	Layers []Module `ember:"-"`
+
+	mlp      tensor.MLPCache     // buffers of the fused chain, when the layers form one
+	plan     []tensor.DenseLayer // the chain of Layers as dense layers, or nil
+	planFrom []Module            // the layers plan was made from
 }
 
 // Sequential chains modules; state-dict names are "0.weight", "1.bias", ….
@@ -236,6 +241,9 @@ func Sequential(layers ...Module) *SequentialContainer { return &SequentialConta
 // Conv2d followed by ReLU, run as one fused op, which computes the same numbers with less overhead. When no gradients are
 // recorded, activations passed between standard layers are recycled once consumed.
 func (s *SequentialContainer) Forward(x *tensor.Tensor) *tensor.Tensor {
+	if plan := s.densePlan(); plan != nil && x.Dim() == 2 {
+		return tensor.MLP(x, plan, &s.mlp)
+	}
 	input := x
 	recycle := !tensor.GradEnabled()
 	var owned *tensor.Tensor // an activation this loop made and may recycle
@@ -270,6 +278,46 @@ func (s *SequentialContainer) Forward(x *tensor.Tensor) *tensor.Tensor {
 		x = next
 	}
 	return x
+}
+
+// densePlan returns the layers as a chain of dense layers when they are only Linear layers,
+// each optionally followed by ReLU (the fused MLP op runs them), else nil.
+func (s *SequentialContainer) densePlan() []tensor.DenseLayer {
+	if s.planFrom != nil && slices.Equal(s.planFrom, s.Layers) && s.planCurrent() {
+		return s.plan
+	}
+	s.plan, s.planFrom = nil, slices.Clone(s.Layers)
+	var plan []tensor.DenseLayer
+	for i := 0; i < len(s.Layers); i++ {
+		lin, ok := s.Layers[i].(*LinearLayer)
+		if !ok {
+			return nil
+		}
+		d := tensor.DenseLayer{W: lin.Weight, B: lin.Bias}
+		if i+1 < len(s.Layers) {
+			if act, ok := s.Layers[i+1].(*Activation); ok && act.fused == tensor.ActReLU {
+				d.Act = tensor.ActReLU
+				i++
+			}
+		}
+		plan = append(plan, d)
+	}
+	s.plan = plan
+	return plan
+}
+
+// planCurrent reports whether the plan still holds the layers' parameters (they may be replaced).
+func (s *SequentialContainer) planCurrent() bool {
+	k := 0
+	for _, m := range s.planFrom {
+		if lin, ok := m.(*LinearLayer); ok {
+			if k >= len(s.plan) || s.plan[k].W != lin.Weight || s.plan[k].B != lin.Bias {
+				return false
+			}
+			k++
+		}
+	}
+	return true
 }
 
 // isStandard reports whether a layer is one of nn's own, which never keep their input.

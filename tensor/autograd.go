@@ -16,6 +16,7 @@ type node struct {
 	backward func(g *Tensor) []*Tensor // one gradient per input; nil entries mean none
 	freed    bool
 	inline   [3]*Tensor // backs inputs for ops with up to three inputs
+	onFree   func()     // called once when the graph is freed after backward, if set
 }
 
 var registered = map[string]bool{}
@@ -199,6 +200,10 @@ func runBackward(root, g *Tensor, retain bool) {
 			n.freed = true
 			n.backward = nil
 			n.inputs = nil
+			if n.onFree != nil {
+				n.onFree()
+				n.onFree = nil
+			}
 		}
 	}
 }

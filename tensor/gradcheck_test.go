@@ -147,6 +147,16 @@ var gradChecks = map[string][]gradCheck{
 			return x[0].Transpose(2, 3).MaxPool2d(tensor.PoolOptions{Kernel: [2]int{3, 2}, Stride: [2]int{1, 2}, Dilation: [2]int{1, 2}})
 		}, []*T{rnd(116, 1, 2, 6, 5)}},
 	},
+	"MLPBackward0": {
+		{func(x []*T) *T {
+			var c tensor.MLPCache
+			return tensor.MLP(x[0], []tensor.DenseLayer{{W: x[1], B: x[2], Act: tensor.ActReLU}, {W: x[3].T(), Act: tensor.ActReLU}, {W: x[4], B: x[5]}}, &c)
+		}, []*T{rnd(124, 5, 3), rnd(125, 4, 3), rnd(126, 4), rnd(127, 4, 6), rnd(128, 2, 6), rnd(129, 2)}},
+		{func(x []*T) *T {
+			var c tensor.MLPCache
+			return tensor.MLP(x[0].T(), []tensor.DenseLayer{{W: x[1], B: x[2]}}, &c)
+		}, []*T{rnd(130, 3, 4), rnd(131, 2, 3), rnd(132, 2)}},
+	},
 	"ConvolutionBackward0": {
 		{func(x []*T) *T {
 			return tensor.Conv2d(x[0], x[1], x[2], tensor.Conv2dOptions{Stride: [2]int{2, 1}, Padding: [2]int{1, 2}, Dilation: [2]int{1, 2}})

@@ -398,6 +398,10 @@ func fastArith[T number](op backend.BinaryOp, dst, a []T, aL backend.Layout, b [
 	n := len(dst)
 	if op == backend.ReLUGrad && aL.IsContiguous() && bL.IsContiguous() {
 		a, b = a[aL.Offset:aL.Offset+n], b[bL.Offset:bL.Offset+n]
+		if d, ok := any(dst).([]float32); ok {
+			gradRow(d, any(a).([]float32), any(b).([]float32), true) // branch-free
+			return true
+		}
 		for i := range dst {
 			if b[i] > 0 {
 				dst[i] = a[i]
