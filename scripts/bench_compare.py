@@ -2,7 +2,7 @@
 """Runs Ember's and PyTorch's reference workloads interleaved on this machine and prints a
 Markdown table of medians and ratios (the table in BENCHMARKS.md).
 
-usage: /usr/bin/python3 scripts/bench_compare.py [--reps 3] [--threads 1,2] [--torch PATH]
+usage: /usr/bin/python3 scripts/bench_compare.py [--reps 3] [--threads 1,2] [--workloads circles,...] [--torch PATH]
 Needs Debian's python3-torch (and dataset-fashion-mnist for fashion-mlp). Ember is built
 once with `go build` and run as `ember bench WORKLOAD --threads N`; PyTorch as
 `torch_bench.py wK --threads N`. Each (workload, threads) pair alternates the two systems
@@ -44,6 +44,8 @@ def main():
     p.add_argument("--threads", default="1,2")
     p.add_argument("--torch", default=os.path.join(ROOT, "..", "shared", "bench", "torch_bench.py"))
     p.add_argument("--json", help="also write every raw result line to this file")
+    p.add_argument("--workloads", default=",".join(n for n, _ in WORKLOADS),
+                   help="comma-separated Ember workload names to run (default: all)")
     a = p.parse_args()
     exe = os.path.join(tempfile.mkdtemp(), "ember")
     subprocess.run(["go", "build", "-o", exe, "./cmd/ember"], check=True, cwd=ROOT)
@@ -51,6 +53,8 @@ def main():
     lines = ["| workload | figure | threads | Ember | PyTorch | Ember / PyTorch |", "|---|---|---|---|---|---|"]
     for threads in [int(t) for t in a.threads.split(",")]:
         for name, w in WORKLOADS:
+            if name not in a.workloads.split(","):
+                continue
             ember, torch = [], []
             for _ in range(a.reps):
                 ember.append(run([exe, "bench", name, "--threads", str(threads)]))

@@ -112,7 +112,10 @@ func (t *Tensor) Backward(opts ...BackwardOption) {
 	} else if !sameShape(g.layout.Shape, t.layout.Shape) {
 		panic(fmt.Sprintf("backward: gradient shape %v does not match output shape %v", g.layout.Shape, t.layout.Shape))
 	}
-	NoGrad(func() { runBackward(t, g.Detach(), cfg.retain) })
+	if g.requiresGrad || g.node != nil {
+		g = g.Detach()
+	}
+	NoGrad(func() { runBackward(t, g, cfg.retain) })
 }
 
 // bwdEpoch numbers Backward passes; a tensor's bwdMark records the pass that visited it.
@@ -162,7 +165,8 @@ func runBackward(root, g *Tensor, retain bool) {
 	root.bwdGrad = g
 	// Gradients computed in this pass are fresh tensors or views of other gradients; a leaf
 	// may keep one without a copy unless its storage is the caller's (root) or already kept.
-	kept := []backend.Storage{g.storage}
+	var keptBuf [16]backend.Storage
+	kept := append(keptBuf[:0], g.storage)
 	for _, u := range order {
 		gu := u.bwdGrad
 		u.bwdGrad = nil
@@ -217,7 +221,10 @@ func accumulateGrad(t, g *Tensor, kept []backend.Storage) []backend.Storage {
 		t.grad = g.Clone() // the leaf must own its gradient storage
 		return kept
 	}
-	t.grad = g.Detach()
+	if g.requiresGrad {
+		g = g.Detach()
+	}
+	t.grad = g
 	return append(kept, g.storage)
 }
 

@@ -202,6 +202,15 @@ func (t *Tensor) Item() float64 {
 	if t.Numel() != 1 {
 		panic(fmt.Sprintf("item: a Tensor with %d elements cannot be converted to Scalar", t.Numel()))
 	}
+	if hf, ok := t.be().(backend.HostFloats); ok {
+		// Read the element in place: no copy, no allocation.
+		if d := hf.HostFloat32(t.storage); d != nil {
+			return float64(d[t.layout.Offset])
+		}
+		if d := hf.HostFloat64(t.storage); d != nil {
+			return d[t.layout.Offset]
+		}
+	}
 	return t.Float64s()[0]
 }
 

@@ -357,6 +357,17 @@ func (t *Tensor) TakeRows(rows []int) *Tensor {
 
 func takeHost(t *Tensor, rows []int, width int, shape []int) *Tensor {
 	out := ZerosOf(t.DType(), shape...)
+	if hf, ok := t.be().(backend.HostFloats); ok {
+		// Unboxed float slices: no allocation beyond out.
+		if src := hf.HostFloat32(t.storage); src != nil {
+			takeRows(hf.HostFloat32(out.storage), src, rows, width)
+			return out
+		}
+		if src := hf.HostFloat64(t.storage); src != nil {
+			takeRows(hf.HostFloat64(out.storage), src, rows, width)
+			return out
+		}
+	}
 	switch src := t.be().Host(t.storage).(type) {
 	case []float32:
 		takeRows(out.be().Host(out.storage).([]float32), src, rows, width)

@@ -190,21 +190,18 @@ func (s *mlpScratch) refresh(x *Tensor, layers []DenseLayer) {
 func mlpBackward(s *mlpScratch, x, y *Tensor, layers []DenseLayer, g *Tensor, nInputs int) []*Tensor {
 	be := y.be()
 	grads := make([]*Tensor, nInputs)
-	// Parameter gradients sit after x in input order: W₀, B₀ (if any), W₁, ….
-	pos := make([]int, len(layers))
-	p := 1
-	for i, l := range layers {
-		pos[i] = p
-		p++
-		if l.B != nil {
-			p++
-		}
-	}
+	// Parameter gradients sit after x in input order: W₀, B₀ (if any), W₁, …; pos walks
+	// them from the end.
+	pos := nInputs
 	last := len(layers) - 1
 	gs, gL := g.storage, g.layout // gradient of layer i's output
 	for i := last; i >= 0; i-- {
 		l := layers[i]
 		out := s.dims[i+1]
+		pos--
+		if l.B != nil {
+			pos--
+		}
 		if l.Act == ActReLU {
 			ys, yL := y.storage, y.layout
 			if i < last {
@@ -222,12 +219,12 @@ func mlpBackward(s *mlpScratch, x, y *Tensor, layers []DenseLayer, g *Tensor, nI
 		if l.W.requiresGrad {
 			dw := ZerosOf(s.dtype, out, s.dims[i])
 			be.MatMul(dw.storage, gs, gT, in, inL)
-			grads[pos[i]] = dw
+			grads[pos] = dw
 		}
 		if l.B != nil && l.B.requiresGrad {
 			db := ZerosOf(s.dtype, out)
 			be.Reduce(backend.Sum, db.storage, gs, gL, dim0)
-			grads[pos[i]+1] = db
+			grads[pos+1] = db
 		}
 		switch {
 		case i > 0:

@@ -143,6 +143,13 @@ func (Backend) Fill(dst backend.Storage, dstL backend.Layout, v float64) {
 }
 
 func fill[T Elem](dst []T, l backend.Layout, v T) {
+	if l.IsContiguous() {
+		n := l.Numel()
+		for i := range dst[l.Offset : l.Offset+n] {
+			dst[l.Offset+i] = v
+		}
+		return
+	}
 	walk(l.Shape, [][]int{l.Strides}, []int{l.Offset}, func(o []int, n int, in []int) {
 		d := o[0]
 		for range n {

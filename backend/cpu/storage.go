@@ -51,7 +51,7 @@ func (Backend) Device() backend.Device { return backend.CPU }
 func (Backend) Alloc(dtype backend.DType, n int) backend.Storage {
 	switch dtype {
 	case backend.Float32:
-		return &Storage[float32]{make([]float32, n)}
+		return allocFloat32(n)
 	case backend.Float64:
 		return &Storage[float64]{make([]float64, n)}
 	case backend.Int64:
@@ -60,6 +60,64 @@ func (Backend) Alloc(dtype backend.DType, n int) backend.Storage {
 		return &Storage[bool]{make([]bool, n)}
 	}
 	panic(fmt.Sprintf("cpu: alloc: unknown dtype %v", dtype))
+}
+
+// allocFloat32 returns a zero-filled float32 storage; small ones share one allocation with
+// their elements (half the allocations for the many tiny tensors of small models), in size
+// classes that waste at most half.
+func allocFloat32(n int) *Storage[float32] {
+	switch {
+	case n <= 4:
+		p := new(struct {
+			s Storage[float32]
+			a [4]float32
+		})
+		p.s.Data = p.a[:n:n]
+		return &p.s
+	case n <= 8:
+		p := new(struct {
+			s Storage[float32]
+			a [8]float32
+		})
+		p.s.Data = p.a[:n:n]
+		return &p.s
+	case n <= 16:
+		p := new(struct {
+			s Storage[float32]
+			a [16]float32
+		})
+		p.s.Data = p.a[:n:n]
+		return &p.s
+	case n <= 32:
+		p := new(struct {
+			s Storage[float32]
+			a [32]float32
+		})
+		p.s.Data = p.a[:n:n]
+		return &p.s
+	case n <= 64:
+		p := new(struct {
+			s Storage[float32]
+			a [64]float32
+		})
+		p.s.Data = p.a[:n:n]
+		return &p.s
+	case n <= 128:
+		p := new(struct {
+			s Storage[float32]
+			a [128]float32
+		})
+		p.s.Data = p.a[:n:n]
+		return &p.s
+	case n <= 256:
+		p := new(struct {
+			s Storage[float32]
+			a [256]float32
+		})
+		p.s.Data = p.a[:n:n]
+		return &p.s
+	}
+	return &Storage[float32]{make([]float32, n)}
 }
 
 // FromHost copies a Go slice into a new storage.
