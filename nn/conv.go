@@ -293,26 +293,106 @@ func (c *ConvTranspose2dLayer) Describe() (string, string) {
 	return "ConvTranspose2d", s
 }
 
-// UpsampleLayer resizes [N, C, H, W] inputs to a fixed size, like nn.Upsample(size=…).
+// UpsampleLayer resizes [N, C, H, W] inputs to a fixed size, like nn.Upsample(size=…), or by
+// scale factors, like nn.Upsample(scale_factor=…).
 type UpsampleLayer struct {
-	size [2]int
-	mode string
+	size  [2]int
+	scale [2]float64 // used when size is zero
+	mode  string
 }
 
-// Upsample returns a resizing layer ("nearest" or "bilinear" with align_corners=False).
+// Upsample returns a layer resizing to h×w ("nearest" or "bilinear" with align_corners=False).
 func Upsample(h, w int, mode string) *UpsampleLayer {
-	if mode != "nearest" && mode != "bilinear" {
-		panic(fmt.Sprintf("nn: upsample: unknown mode %q (want nearest or bilinear)", mode))
+	checkUpsampleMode(mode)
+	if h <= 0 || w <= 0 {
+		panic(fmt.Sprintf("nn: upsample: size must be positive, got %dx%d", h, w))
 	}
 	return &UpsampleLayer{size: [2]int{h, w}, mode: mode}
 }
 
+// UpsampleScale returns a layer resizing by the factors sh (height) and sw (width): the output
+// is ⌊H·sh⌋×⌊W·sw⌋, with PyTorch's source positions for the given factors.
+func UpsampleScale(sh, sw float64, mode string) *UpsampleLayer {
+	checkUpsampleMode(mode)
+	if !(sh > 0) || !(sw > 0) {
+		panic(fmt.Sprintf("nn: upsample: scale factors must be positive, got %v and %v", sh, sw))
+	}
+	return &UpsampleLayer{scale: [2]float64{sh, sw}, mode: mode}
+}
+
+func checkUpsampleMode(mode string) {
+	if mode != "nearest" && mode != "bilinear" {
+		panic(fmt.Sprintf("nn: upsample: unknown mode %q (want nearest or bilinear)", mode))
+	}
+}
+
 // Forward resizes x.
 func (u *UpsampleLayer) Forward(x *tensor.Tensor) *tensor.Tensor {
+	if u.size == [2]int{} {
+		return x.UpsampleScale(u.scale[0], u.scale[1], u.mode)
+	}
 	return x.Upsample(u.size[0], u.size[1], u.mode)
 }
 
-// Describe returns PyTorch's name and extra_repr.
+// Describe returns PyTorch's name and extra_repr (equal factors print as one, like a scalar
+// scale_factor).
 func (u *UpsampleLayer) Describe() (string, string) {
+	if u.size == [2]int{} {
+		if u.scale[0] == u.scale[1] {
+			return "Upsample", fmt.Sprintf("scale_factor=%s, mode=%s", pyFloat(u.scale[0]), u.mode)
+		}
+		return "Upsample", fmt.Sprintf("scale_factor=(%s, %s), mode=%s", pyFloat(u.scale[0]), pyFloat(u.scale[1]), u.mode)
+	}
 	return "Upsample", fmt.Sprintf("size=(%d, %d), mode=%s", u.size[0], u.size[1], u.mode)
+}
+
+// ConvTranspose1dLayer is torch.nn.ConvTranspose1d over [N, C, L] inputs.
+type ConvTranspose1dLayer struct {
+	Weight *tensor.Tensor // [in, out/groups, K]
+	Bias   *tensor.Tensor
+	in     int
+	out    int
+	kernel int
+	opts   tensor.ConvTranspose1dOptions
+}
+
+// ConvTranspose1d returns a 1-D transposed convolution with PyTorch's initialisation (fan_in
+// out/groups·K, from the weight's second dim).
+func ConvTranspose1d(in, out, kernel int, o tensor.ConvTranspose1dOptions, opts ...Option) *ConvTranspose1dLayer {
+	groups := max(o.Groups, 1)
+	if in <= 0 || out <= 0 || kernel <= 0 || in%groups != 0 || out%groups != 0 {
+		panic(fmt.Sprintf("nn: conv_transpose1d: invalid channels %d→%d, kernel %d or groups %d", in, out, kernel, groups))
+	}
+	c := &ConvTranspose1dLayer{in: in, out: out, kernel: kernel, opts: o}
+	c.Weight, c.Bias = convParams(buildOptions(opts), out, in, out/groups, kernel)
+	return c
+}
+
+// Forward applies the transposed convolution to x [N, in, L].
+func (c *ConvTranspose1dLayer) Forward(x *tensor.Tensor) *tensor.Tensor {
+	if x.Dim() != 3 || x.Size(1) != c.in {
+		panic(fmt.Sprintf("conv_transpose1d: expected input [N, %d, L], got %v", c.in, x.Shape()))
+	}
+	return tensor.ConvTranspose1d(x, c.Weight, c.Bias, c.opts)
+}
+
+// Describe returns PyTorch's name and extra_repr.
+func (c *ConvTranspose1dLayer) Describe() (string, string) {
+	s := fmt.Sprintf("%d, %d, kernel_size=(%d,), stride=(%d,)", c.in, c.out, c.kernel, max(c.opts.Stride, 1))
+	if c.opts.Padding != 0 {
+		s += fmt.Sprintf(", padding=(%d,)", c.opts.Padding)
+	}
+	if c.opts.OutputPadding != 0 {
+		s += fmt.Sprintf(", output_padding=(%d,)", c.opts.OutputPadding)
+	}
+	if c.opts.Dilation > 1 {
+		s += fmt.Sprintf(", dilation=(%d,)", c.opts.Dilation)
+	}
+	if c.opts.Groups > 1 {
+		s += fmt.Sprintf(", groups=%d", c.opts.Groups)
+	}
+	if c.Bias == nil {
+		s += ", bias=False"
+	}
+	return "ConvTranspose1d", s
 }

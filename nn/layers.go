@@ -325,7 +325,7 @@ func isStandard(m Module) bool {
 	switch m.(type) {
 	case *LinearLayer, *Activation, *FlattenLayer, *DropoutLayer, *Conv2dLayer, *PoolLayer, *LayerNormLayer, *BatchNormLayer,
 		*Conv1dLayer, *Pool1dLayer, *AdaptiveAvgPoolLayer, *GroupNormLayer, *Dropout2dLayer,
-		*ConvTranspose2dLayer, *UpsampleLayer:
+		*ConvTranspose2dLayer, *UpsampleLayer, *ConvTranspose1dLayer:
 		return true
 	}
 	return false

@@ -2,6 +2,7 @@ package nn_test
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -119,6 +120,15 @@ func TestModelPrintsLikePyTorch(t *testing.T) {
 		"conv_options": nn.Sequential(nn.Conv2d(4, 8, [2]int{3, 2}, tensor.Conv2dOptions{Stride: [2]int{2, 1}, Padding: [2]int{1, 0}, Dilation: [2]int{2, 2}, Groups: 2}, nn.NoBias()),
 			nn.AvgPool2d(tensor.PoolOptions{Kernel: [2]int{3, 3}, Stride: [2]int{1, 1}, Padding: [2]int{1, 1}}),
 			nn.MaxPool2d(tensor.PoolOptions{Kernel: [2]int{2, 3}, Stride: [2]int{1, 2}})),
+		"conv1d_stack": nn.Sequential(nn.Conv1d(2, 8, 5, tensor.Conv1dOptions{Padding: 2}), nn.ReLU(), nn.MaxPool1d(2, 0, 0),
+			nn.Conv1d(8, 8, 3, tensor.Conv1dOptions{Stride: 2, Dilation: 2, Groups: 2}, nn.NoBias()), nn.AvgPool1d(3, 0, 0),
+			nn.AdaptiveAvgPool1d(4), nn.AdaptiveAvgPool2d(2, 3), nn.AdaptiveAvgPool2d(5, 5)),
+		"decoder": nn.Sequential(nn.ConvTranspose2d(8, 4, [2]int{3, 3}, tensor.ConvTranspose2dOptions{Stride: [2]int{2, 2}, Padding: [2]int{1, 1}, OutputPadding: [2]int{1, 1}}),
+			nn.Upsample(6, 9, "nearest"), nn.ConvTranspose2d(4, 2, [2]int{2, 3}, tensor.ConvTranspose2dOptions{Dilation: [2]int{2, 2}, Groups: 2}, nn.NoBias()),
+			nn.Upsample(7, 8, "bilinear")),
+		"decoder1d": nn.Sequential(nn.ConvTranspose1d(4, 6, 3, tensor.ConvTranspose1dOptions{Stride: 2, Padding: 1, OutputPadding: 1, Groups: 2}),
+			nn.ConvTranspose1d(6, 2, 2, tensor.ConvTranspose1dOptions{Dilation: 2}, nn.NoBias()),
+			nn.UpsampleScale(2, 2, "nearest"), nn.UpsampleScale(1.5, 2, "bilinear")),
 		"nested": nn.Sequential(nn.Sequential(nn.Linear(3, 4), nn.Tanh()), nn.GELU(), nn.ELU(1), nn.Softplus(1, 20), nn.Sigmoid(), nn.Identity(), nn.SiLU(), nn.Softmax(-1)),
 	}
 	for name, m := range models {
@@ -290,5 +300,33 @@ func TestInferenceRecyclingKeepsResults(t *testing.T) {
 		if err := tensortest.Close(inputs[i], inputs[i].Clone(), 0, 0); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestConvTranspose1dAndUpsampleLayers checks the layers' shapes, PyTorch's initialisation
+// bounds and that they compute what the functions compute.
+func TestConvTranspose1dAndUpsampleLayers(t *testing.T) {
+	c := nn.ConvTranspose1d(4, 6, 3, tensor.ConvTranspose1dOptions{Stride: 2, Padding: 1, OutputPadding: 1, Groups: 2})
+	if got := c.Weight.Shape(); !slices.Equal(got, []int{4, 3, 3}) {
+		t.Fatalf("weight shape %v, want [4 3 3]", got)
+	}
+	// fan_in = out/groups · K = 9: weights and bias lie in ±1/3.
+	for _, p := range []*tensor.Tensor{c.Weight, c.Bias} {
+		if m := p.Abs().Max().Item(); m > 1.0/3 {
+			t.Fatalf("parameter exceeds the init bound: %v", m)
+		}
+	}
+	x := tensor.Randn(tensor.NewGenerator(3), 2, 4, 5)
+	y := c.Forward(x)
+	if got := y.Shape(); !slices.Equal(got, []int{2, 6, 10}) {
+		t.Fatalf("output shape %v, want [2 6 10]", got)
+	}
+	want := tensor.ConvTranspose1d(x, c.Weight, c.Bias, tensor.ConvTranspose1dOptions{Stride: 2, Padding: 1, OutputPadding: 1, Groups: 2})
+	if err := tensortest.Close(y, want, 0, 0); err != nil {
+		t.Fatal(err)
+	}
+	img := tensor.Randn(tensor.NewGenerator(4), 1, 2, 4, 5)
+	if got := nn.UpsampleScale(1.5, 2, "bilinear").Forward(img).Shape(); !slices.Equal(got, []int{1, 2, 6, 10}) {
+		t.Fatalf("upsample shape %v, want [1 2 6 10]", got)
 	}
 }

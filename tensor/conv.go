@@ -417,31 +417,63 @@ func (t *Tensor) Upsample(outH, outW int, mode string) *Tensor {
 		panic(fmt.Sprintf("upsample: expected [N, C, H, W] input and a positive size, got %v and %dx%d", t.layout.Shape, outH, outW))
 	}
 	h, w := t.layout.Shape[2], t.layout.Shape[3]
+	return t.resize(outH, outW, float64(h)/float64(outH), float64(w)/float64(outW), mode)
+}
+
+// UpsampleScale resizes x [N, C, H, W] by scale factors, like F.interpolate(x,
+// scale_factor=(sh, sw)): the output is ⌊H·sh⌋×⌊W·sw⌋ and source positions are output
+// positions divided by the factors themselves (PyTorch's rule when recompute_scale_factor is
+// not set), so non-integer factors give PyTorch's numbers.
+func (t *Tensor) UpsampleScale(sh, sw float64, mode string) *Tensor {
+	if t.Dim() != 4 || !(sh > 0) || !(sw > 0) {
+		panic(fmt.Sprintf("upsample: expected [N, C, H, W] input and positive scale factors, got %v and %v×%v", t.layout.Shape, sh, sw))
+	}
+	h, w := t.layout.Shape[2], t.layout.Shape[3]
+	outH, outW := int(math.Floor(float64(h)*sh)), int(math.Floor(float64(w)*sw))
+	if outH <= 0 || outW <= 0 {
+		panic(fmt.Sprintf("upsample: scale factors %v×%v shrink %v to nothing", sh, sw, t.layout.Shape))
+	}
+	return t.resize(outH, outW, 1/sh, 1/sw, mode)
+}
+
+// resize maps output position i of each axis to source position i·ratio (nearest) or
+// (i + ½)·ratio − ½ (bilinear).
+func (t *Tensor) resize(outH, outW int, rh, rw float64, mode string) *Tensor {
+	h, w := t.layout.Shape[2], t.layout.Shape[3]
 	switch mode {
 	case "nearest":
-		return t.IndexSelect(2, nearestIndex(h, outH)).IndexSelect(3, nearestIndex(w, outW))
+		return t.IndexSelect(2, nearestIndex(h, outH, rh)).IndexSelect(3, nearestIndex(w, outW, rw))
 	case "bilinear":
-		return lerpAxis(lerpAxis(t, 2, outH), 3, outW)
+		return lerpAxis(lerpAxis(t, 2, outH, rh), 3, outW, rw)
 	}
 	panic(fmt.Sprintf("upsample: unknown mode %q (want nearest or bilinear)", mode))
 }
 
-func nearestIndex(in, out int) *Tensor {
+func nearestIndex(in, out int, ratio float64) *Tensor {
 	idx := make([]int64, out)
+	// PyTorch computes the source index in float32: ⌊i·ratio⌋, exact for out = in and 2·in.
+	r := float32(ratio)
 	for i := range idx {
-		idx[i] = int64(min(int(float64(i)*float64(in)/float64(out)), in-1))
+		switch {
+		case out == in:
+			idx[i] = int64(i)
+		case out == 2*in:
+			idx[i] = int64(i / 2)
+		default:
+			idx[i] = int64(min(int(float32(i)*r), in-1))
+		}
 	}
 	return FromSlice(idx)
 }
 
 // lerpAxis resamples dim of t to out positions by linear interpolation at source coordinates
 // (i + 0.5)·in/out − 0.5, clamped at 0 (PyTorch's align_corners=False).
-func lerpAxis(t *Tensor, dim, out int) *Tensor {
+func lerpAxis(t *Tensor, dim, out int, ratio float64) *Tensor {
 	in := t.layout.Shape[dim]
 	lo, hi := make([]int64, out), make([]int64, out)
 	lam := make([]float64, out)
 	for i := range out {
-		src := math.Max((float64(i)+0.5)*float64(in)/float64(out)-0.5, 0)
+		src := math.Max((float64(i)+0.5)*ratio-0.5, 0)
 		i0 := min(int(src), in-1)
 		lo[i], hi[i] = int64(i0), int64(min(i0+1, in-1))
 		lam[i] = src - float64(i0)
@@ -456,15 +488,23 @@ func lerpAxis(t *Tensor, dim, out int) *Tensor {
 	return a.Mul(l.RSubScalar(1)).Add(b.Mul(l))
 }
 
+// ConvTranspose1dOptions are a 1-D transposed convolution's settings; zero values take
+// PyTorch's defaults (stride 1, padding 0, output padding 0, dilation 1, 1 group).
+type ConvTranspose1dOptions struct {
+	Stride, Padding, Dilation, OutputPadding int
+	Groups                                   int
+}
+
 // ConvTranspose1d is torch.nn.functional.conv_transpose1d: x [N, Cin, L], weight
 // [Cin, Cout/groups, K], optional bias; it runs as a 2-D transposed convolution over a height
-// of 1. Only the second element of each option pair is used.
-func ConvTranspose1d(x, weight, bias *Tensor, o ConvTranspose2dOptions) *Tensor {
+// of 1.
+func ConvTranspose1d(x, weight, bias *Tensor, o ConvTranspose1dOptions) *Tensor {
 	if x.Dim() != 3 || weight.Dim() != 3 {
 		panic(fmt.Sprintf("conv_transpose1d: expected input [N, Cin, L] and weight [Cin, Cout/groups, K], got %v and %v", x.layout.Shape, weight.layout.Shape))
 	}
-	o.Stride[0], o.Padding[0], o.Dilation[0], o.OutputPadding[0] = 1, 0, 1, 0
-	return ConvTranspose2d(x.Unsqueeze(2), weight.Unsqueeze(2), bias, o).Squeeze(2)
+	o2 := ConvTranspose2dOptions{Stride: [2]int{1, o.Stride}, Padding: [2]int{0, o.Padding}, Dilation: [2]int{1, o.Dilation},
+		OutputPadding: [2]int{0, o.OutputPadding}, Groups: o.Groups}
+	return ConvTranspose2d(x.Unsqueeze(2), weight.Unsqueeze(2), bias, o2).Squeeze(2)
 }
 
 // dense returns t when its elements fill the start of its storage in row-major order, else a

@@ -190,12 +190,16 @@ var goldenOps = map[string]func(in []*T, a args) []*T{
 		if len(in) == 3 {
 			b = in[2]
 		}
-		return one(tensor.ConvTranspose1d(in[0], in[1], b, tensor.ConvTranspose2dOptions{Stride: [2]int{0, a.i("stride")}, Padding: [2]int{0, a.i("padding")},
-			OutputPadding: [2]int{0, a.i("output_padding")}, Dilation: [2]int{0, a.i("dilation")}, Groups: a.i("groups")}))
+		return one(tensor.ConvTranspose1d(in[0], in[1], b, tensor.ConvTranspose1dOptions{Stride: a.i("stride"), Padding: a.i("padding"),
+			OutputPadding: a.i("output_padding"), Dilation: a.i("dilation"), Groups: a.i("groups")}))
 	},
 	"upsample": func(in []*T, a args) []*T {
 		s := a.pair("size")
 		return one(in[0].Upsample(s[0], s[1], a["mode"].(string)))
+	},
+	"upsample_scale": func(in []*T, a args) []*T {
+		s := a["scale"].([]any)
+		return one(in[0].UpsampleScale(s[0].(float64), s[1].(float64), a["mode"].(string)))
 	},
 	"clone": func(in []*T, a args) []*T { return one(in[0].Clone()) },
 }

@@ -104,6 +104,8 @@ reprs = {
                                        nn.AvgPool1d(3), nn.AdaptiveAvgPool1d(4), nn.AdaptiveAvgPool2d((2, 3)), nn.AdaptiveAvgPool2d(5))),
     "decoder": repr(nn.Sequential(nn.ConvTranspose2d(8, 4, 3, stride=2, padding=1, output_padding=1), nn.Upsample(size=(6, 9), mode="nearest"),
                                   nn.ConvTranspose2d(4, 2, (2, 3), dilation=2, groups=2, bias=False), nn.Upsample(size=(7, 8), mode="bilinear"))),
+    "decoder1d": repr(nn.Sequential(nn.ConvTranspose1d(4, 6, 3, stride=2, padding=1, output_padding=1, groups=2), nn.ConvTranspose1d(6, 2, 2, dilation=2, bias=False),
+                                    nn.Upsample(scale_factor=2, mode="nearest"), nn.Upsample(scale_factor=(1.5, 2.0), mode="bilinear"))),
     "nested": repr(nn.Sequential(nn.Sequential(nn.Linear(3, 4), nn.Tanh()), nn.GELU(), nn.ELU(), nn.Softplus(), nn.Sigmoid(), nn.Identity(), nn.SiLU(), nn.Softmax(dim=-1))),
 }
 with open(os.path.join(here, "model_repr.json"), "w") as f:

@@ -150,6 +150,8 @@ OPS = {
                                                        output_padding=xs[-1]["output_padding"], groups=xs[-1]["groups"], dilation=xs[-1]["dilation"]),
     "upsample": lambda x, a: F.interpolate(x, size=a["size"], mode=a["mode"], **({"align_corners": False} if a["mode"] == "bilinear" else {})),
     "clone": lambda x, a: x.clone(),
+    "upsample_scale": lambda x, a: F.interpolate(x, scale_factor=tuple(a["scale"]), mode=a["mode"],
+                                                 **({"align_corners": False} if a["mode"] == "bilinear" else {})),
 }
 
 cases = []
@@ -358,6 +360,9 @@ case("conv_transpose1d", "conv_transpose1d", [x(2, 4, 6), x(4, 3, 3), x(6)], {"s
 for tag, size, mode in [("nearest_up", [6, 9], "nearest"), ("nearest_down", [2, 2], "nearest"), ("bilinear_up", [7, 8], "bilinear"), ("bilinear_down", [2, 3], "bilinear")]:
     case("upsample/" + tag, "upsample", [x(2, 3, 4, 5)], {"size": size, "mode": mode})
 case("max_pool2d_indices", "max_pool2d_indices", [x(1, 2, 6, 5)], {"kernel": 3, "stride": 2, "padding": 1, "dilation": 1})
+for tag, scale, mode in [("nearest_int", [2.0, 3.0], "nearest"), ("nearest_frac", [1.5, 0.7], "nearest"),
+                         ("bilinear_frac", [1.7, 2.5], "bilinear"), ("bilinear_down", [0.6, 1.3], "bilinear")]:
+    case("upsample_scale/" + tag, "upsample_scale", [x(2, 3, 4, 5)], {"scale": scale, "mode": mode})
 
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tensor_ops.json")
 with open(out, "w") as f:
