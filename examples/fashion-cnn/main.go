@@ -2,7 +2,7 @@
 // 400-120-84-10) on Fashion-MNIST (Debian's
 // dataset-fashion-mnist) with Adam (lr 3e-3, batch 128, cosine schedule) for 10 epochs.
 //
-// It should reach a test accuracy of at least 90% (it reaches 90.73% with seed 1, about 16 s an
+// It should reach a test accuracy of at least 90% (it reaches 90.71% with seed 1, about 3 s an
 // epoch on one core).
 //
 //	go run ./examples/fashion-cnn [-dir /usr/share/datasets/fashion-mnist]
