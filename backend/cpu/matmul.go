@@ -4,8 +4,9 @@ import (
 	"github.com/ember-ml/ember/backend"
 )
 
-// MatMul computes dst[b,i,j] = Σₖ a[b,i,k]·b[b,k,j] with strided operands: float32 through the
-// packed, vectorised sgemm; other dtypes through the reference loop matmulRef.
+// MatMul computes dst[b,i,j] = Σₖ a[b,i,k]·b[b,k,j] with strided operands: float32 and (beyond
+// small sizes) float64 through the packed, vectorised GEMM; int64 and small float64 products
+// through the reference loop matmulRef.
 func (Backend) MatMul(dst backend.Storage, a backend.Storage, aL backend.Layout, b backend.Storage, bL backend.Layout) {
 	switch x := a.(type) {
 	case *Storage[float32]:
@@ -22,7 +23,17 @@ func (Backend) MatMul(dst backend.Storage, a backend.Storage, aL backend.Layout,
 			sgemm(M, N, K, av, bv, c, p*M*N, N, false)
 		}
 	case *Storage[float64]:
-		matmulRef(data[float64](dst), x.Data, aL, data[float64](b), bL)
+		M, N, K := aL.Shape[1], bL.Shape[2], aL.Shape[2]
+		if M*N*K <= smallGemm {
+			matmulRef(data[float64](dst), x.Data, aL, data[float64](b), bL)
+			return
+		}
+		c := data[float64](dst)
+		for p := range aL.Shape[0] {
+			av := mat[float64]{x.Data, aL.Offset + p*aL.Strides[0], aL.Strides[1], aL.Strides[2]}
+			bv := mat[float64]{data[float64](b), bL.Offset + p*bL.Strides[0], bL.Strides[1], bL.Strides[2]}
+			dgemm(M, N, K, av, bv, c, p*M*N, N, false)
+		}
 	case *Storage[int64]:
 		matmulRef(data[int64](dst), x.Data, aL, data[int64](b), bL)
 	}
@@ -77,8 +88,8 @@ func smallMatMulEpilogue(m, n, k int, a, b matView, c, bias []float32, relu bool
 		// The vector kernel reads b as contiguous rows; copy a transposed or strided b.
 		bs := b.data[b.off:]
 		if b.cs != 1 || b.rs != n {
-			buf := getBuf(k * n)
-			defer packPool.Put(buf)
+			buf := getScratch[float32](k * n)
+			defer putScratch(buf)
 			for p := range k {
 				for j := range n {
 					(*buf)[p*n+j] = b.data[b.off+p*b.rs+j*b.cs]

@@ -13,26 +13,32 @@ import (
 // from the CPU's features, and a pure-Go kernel elsewhere. Large products run on several
 // goroutines. The reference loop in matmul.go is its specification; tests compare the two.
 
-// kernelArch is a micro-kernel computing C[mr×nr] += Apanel·Bpanel over kc, or
+// gemmArch is a micro-kernel computing C[mr×nr] += Apanel·Bpanel over kc, or
 // C = Apanel·Bpanel when overwrite is set.
-type kernelArch struct {
+type gemmArch[T float32 | float64] struct {
 	name   string
 	mr, nr int
-	kernel func(kc int, a, b, c []float32, ldc int, overwrite bool)
+	kernel func(kc int, a, b, c []T, ldc int, overwrite bool)
 }
+
+// kernelArch is the float32 micro-kernel.
+type kernelArch = gemmArch[float32]
 
 // forceAVX2 selects the AVX2 kernel even on AVX-512 machines (set EMBER_GEMM=avx2, for tests
 // and benchmarks of both kernels).
 var forceAVX2 = os.Getenv("EMBER_GEMM") == "avx2"
 
-var sgemmArch = kernelArch{name: "go", mr: 4, nr: 8, kernel: sgemmKernelGo}
+var (
+	sgemmArch = kernelArch{name: "go", mr: 4, nr: 8, kernel: gemmKernelGo[float32]}
+	dgemmArch = gemmArch[float64]{name: "go", mr: 4, nr: 8, kernel: gemmKernelGo[float64]}
+)
 
 // KernelName reports which float32 GEMM micro-kernel runs: "avx512", "avx2" or "go".
 func KernelName() string { return sgemmArch.name }
 
-// sgemmKernelGo is the portable micro-kernel: C[4×8] += A·B (C = A·B when overwrite).
-func sgemmKernelGo(kc int, a, b, c []float32, ldc int, overwrite bool) {
-	var acc [4][8]float32
+// gemmKernelGo is the portable micro-kernel: C[4×8] += A·B (C = A·B when overwrite).
+func gemmKernelGo[T float32 | float64](kc int, a, b, c []T, ldc int, overwrite bool) {
+	var acc [4][8]T
 	for p := range kc {
 		ap := a[p*4 : p*4+4]
 		bp := b[p*8 : p*8+8]
@@ -88,35 +94,28 @@ var strided2D = func(dst []float32, doff int, src []float32, soff, rows, cols, s
 	}
 }
 
-// matView is a strided matrix: element (i, j) is data[off + i*rs + j*cs].
-type matView struct {
-	data   []float32
+// mat is a strided matrix: element (i, j) is data[off + i*rs + j*cs].
+type mat[T float32 | float64] struct {
+	data   []T
 	off    int
 	rs, cs int
 }
 
-var packPool = sync.Pool{New: func() any { return new([]float32) }}
-
-func getBuf(n int) *[]float32 {
-	p := packPool.Get().(*[]float32)
-	if cap(*p) < n {
-		*p = make([]float32, n)
-	}
-	*p = (*p)[:n]
-	return p
-}
+// matView is a strided float32 matrix.
+type matView = mat[float32]
 
 // packPanels copies a rows×depth block of v (rows stride v.rs, depth stride v.cs, already
 // offset) into panels of width rows: for each depth index, width consecutive values; rows past
 // the end are zero. A is packed as is; B is packed through its transpose.
-func packPanels(dst []float32, v matView, rows, depth, width int) {
+func packPanels[T float32 | float64](dst []T, v mat[T], rows, depth, width int) {
 	pos := 0
+	d32, is32 := any(dst).([]float32)
 	for r0 := 0; r0 < rows; r0 += width {
 		n := min(width, rows-r0)
-		if v.cs == 1 && v.rs != 1 {
+		if v.cs == 1 && v.rs != 1 && is32 {
 			// Each row is contiguous: read it whole, write it down the panel.
-			panel := dst[pos : pos+depth*width]
-			strided2D(panel, 0, v.data, v.off+r0*v.rs, n, depth, v.rs, 1, 1, width)
+			panel := d32[pos : pos+depth*width]
+			strided2D(panel, 0, any(v.data).([]float32), v.off+r0*v.rs, n, depth, v.rs, 1, 1, width)
 			for i := n; i < width; i++ {
 				for p := range depth {
 					panel[p*width+i] = 0
@@ -143,11 +142,11 @@ func packPanels(dst []float32, v matView, rows, depth, width int) {
 }
 
 // packA packs rows [0, mb) and columns [0, kb) of a into panels of mr rows.
-func packA(dst []float32, a matView, mb, kb, mr int) { packPanels(dst, a, mb, kb, mr) }
+func packA[T float32 | float64](dst []T, a mat[T], mb, kb, mr int) { packPanels(dst, a, mb, kb, mr) }
 
 // packB packs rows [0, kb) and columns [0, nb) of b into panels of nr columns.
-func packB(dst []float32, b matView, kb, nb, nr int) {
-	packPanels(dst, matView{data: b.data, off: b.off, rs: b.cs, cs: b.rs}, nb, kb, nr)
+func packB[T float32 | float64](dst []T, b mat[T], kb, nb, nr int) {
+	packPanels(dst, mat[T]{data: b.data, off: b.off, rs: b.cs, cs: b.rs}, nb, kb, nr)
 }
 
 // sgemm computes C = A·B (or C += A·B when accumulate) for an m×k A and a k×n B; C is
@@ -158,6 +157,16 @@ func sgemm(m, n, k int, a, b matView, c []float32, coff, ldc int, accumulate boo
 
 // sgemmThreads is sgemm on at most nthreads goroutines.
 func sgemmThreads(nthreads, m, n, k int, a, b matView, c []float32, coff, ldc int, accumulate bool) {
+	gemmThreads(&sgemmArch, nthreads, m, n, k, a, b, c, coff, ldc, accumulate)
+}
+
+// dgemm is sgemm for float64, with the float64 micro-kernel.
+func dgemm(m, n, k int, a, b mat[float64], c []float64, coff, ldc int, accumulate bool) {
+	gemmThreads(&dgemmArch, Threads(), m, n, k, a, b, c, coff, ldc, accumulate)
+}
+
+// gemmThreads is the blocked product with arch's micro-kernel on at most nthreads goroutines.
+func gemmThreads[T float32 | float64](arch *gemmArch[T], nthreads, m, n, k int, a, b mat[T], c []T, coff, ldc int, accumulate bool) {
 	if m == 0 || n == 0 {
 		return
 	}
@@ -169,13 +178,12 @@ func sgemmThreads(nthreads, m, n, k int, a, b matView, c []float32, coff, ldc in
 		}
 		return
 	}
-	arch := sgemmArch
 	mr, nr := arch.mr, arch.nr
 	if 2*m*n*k < 1<<21 {
 		nthreads = 1 // too small to pay for goroutines
 	}
-	bp := getBuf(min(gemmKC, k) * roundUp(min(gemmNC, n), nr))
-	defer packPool.Put(bp)
+	bp := getScratch[T](min(gemmKC, k) * roundUp(min(gemmNC, n), nr))
+	defer putScratch(bp)
 	for jc := 0; jc < n; jc += gemmNC {
 		nb := min(gemmNC, n-jc)
 		for pc := 0; pc < k; pc += gemmKC {
@@ -193,9 +201,9 @@ func sgemmThreads(nthreads, m, n, k int, a, b matView, c []float32, coff, ldc in
 			span := roundUp((nb+splits-1)/splits, nr)
 			items := blocks * splits
 			work := func(first, step int) {
-				ap := getBuf(gemmMC * kb)
-				defer packPool.Put(ap)
-				var tmp [12 * 32]float32
+				ap := getScratch[T](gemmMC * kb)
+				defer putScratch(ap)
+				var tmp [12 * 32]T
 				packed := -1
 				for item := first; item < items; item += step {
 					blk, part := item/splits, item%splits

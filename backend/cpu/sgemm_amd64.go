@@ -11,6 +11,9 @@ func sgemmKernelAVX2(kc int, a, b, c *float32, ldc, overwrite int)
 func sgemmKernelAVX512(kc int, a, b, c *float32, ldc, overwrite int)
 
 //go:noescape
+func dgemmKernelAVX512(kc int, a, b, c *float64, ldc, overwrite int)
+
+//go:noescape
 func copy2D(dst, src *float32, rows, cols, srs, scs, drs, dcs int)
 
 func init() {
@@ -28,6 +31,9 @@ func init() {
 func init() {
 	switch {
 	case cpu.X86.HasAVX512F && !forceAVX2:
+		dgemmArch = gemmArch[float64]{name: "avx512", mr: 12, nr: 16, kernel: func(kc int, a, b, c []float64, ldc int, overwrite bool) {
+			dgemmKernelAVX512(kc, &a[0], &b[0], &c[0], ldc, b2i(overwrite))
+		}}
 		sgemmArch = kernelArch{name: "avx512", mr: 12, nr: 32, kernel: func(kc int, a, b, c []float32, ldc int, overwrite bool) {
 			sgemmKernelAVX512(kc, &a[0], &b[0], &c[0], ldc, b2i(overwrite))
 		}}

@@ -20,7 +20,7 @@ func randSlice(r *rand.Rand, n int) []float32 {
 // TestSgemmMatchesReference compares the fast kernel with the reference loop over odd sizes,
 // transposed operands, offsets and batches, for every micro-kernel this CPU runs.
 func TestSgemmMatchesReference(t *testing.T) {
-	archs := []kernelArch{{name: "go", mr: 4, nr: 8, kernel: sgemmKernelGo}}
+	archs := []kernelArch{{name: "go", mr: 4, nr: 8, kernel: gemmKernelGo[float32]}}
 	if sgemmArch.name != "go" {
 		archs = append(archs, sgemmArch)
 	}
@@ -102,6 +102,75 @@ func BenchmarkSgemm(b *testing.B) {
 		b.Run(fmt.Sprintf("%s/n=%d", KernelName(), n), func(b *testing.B) {
 			for b.Loop() {
 				sgemm(n, n, n, matView{x, 0, n, 1}, matView{y, 0, n, 1}, c, 0, n, false)
+			}
+			b.ReportMetric(2*float64(n)*float64(n)*float64(n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}
+
+// TestDgemmMatchesReference compares the float64 GEMM (the portable kernel and the one this CPU
+// selects) with the reference loop over odd sizes, transposes, offsets, several k blocks and
+// 1 and 2 threads.
+func TestDgemmMatchesReference(t *testing.T) {
+	archs := []gemmArch[float64]{{name: "go", mr: 4, nr: 8, kernel: gemmKernelGo[float64]}}
+	if dgemmArch.name != "go" {
+		archs = append(archs, dgemmArch)
+	}
+	saved := dgemmArch
+	defer func() { dgemmArch = saved }()
+	defer SetThreads(0)
+	r := rand.New(rand.NewPCG(7, 8))
+	f64 := func(n int) []float64 {
+		s := make([]float64, n)
+		for i := range s {
+			s[i] = r.NormFloat64()
+		}
+		return s
+	}
+	const off = 2
+	for _, arch := range archs {
+		dgemmArch = arch
+		for _, sz := range [][3]int{{1, 1, 1}, {7, 13, 33}, {13, 17, 300}, {33, 40, 520}, {150, 70, 31}, {257, 33, 7}} {
+			m, n, k := sz[0], sz[1], sz[2]
+			for _, ta := range []bool{false, true} {
+				for _, tb := range []bool{false, true} {
+					a, b := f64(off+m*k), f64(off+k*n)
+					aL := backend.Layout{Shape: []int{1, m, k}, Strides: []int{0, k, 1}, Offset: off}
+					if ta {
+						aL.Strides = []int{0, 1, m}
+					}
+					bL := backend.Layout{Shape: []int{1, k, n}, Strides: []int{0, n, 1}, Offset: off}
+					if tb {
+						bL.Strides = []int{0, 1, k}
+					}
+					want := make([]float64, m*n)
+					matmulRef(want, a, aL, b, bL)
+					for _, th := range []int{1, 2} {
+						SetThreads(th)
+						got := make([]float64, m*n)
+						dgemm(m, n, k, mat[float64]{a, off, aL.Strides[1], aL.Strides[2]}, mat[float64]{b, off, bL.Strides[1], bL.Strides[2]}, got, 0, n, false)
+						for i := range got {
+							if d := math.Abs(got[i] - want[i]); d > 1e-12*float64(k)*(1+math.Abs(want[i])) {
+								t.Fatalf("%s %dx%dx%d ta=%v tb=%v threads=%d: element %d = %v, reference %v", arch.name, m, n, k, ta, tb, th, i, got[i], want[i])
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func BenchmarkDgemm(b *testing.B) {
+	for _, n := range []int{64, 256, 1024} {
+		r := rand.New(rand.NewPCG(1, 1))
+		x, y, c := make([]float64, n*n), make([]float64, n*n), make([]float64, n*n)
+		for i := range x {
+			x[i], y[i] = r.NormFloat64(), r.NormFloat64()
+		}
+		b.Run(fmt.Sprintf("%s/n=%d", dgemmArch.name, n), func(b *testing.B) {
+			for b.Loop() {
+				dgemm(n, n, n, mat[float64]{x, 0, n, 1}, mat[float64]{y, 0, n, 1}, c, 0, n, false)
 			}
 			b.ReportMetric(2*float64(n)*float64(n)*float64(n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 		})
