@@ -11,6 +11,9 @@ func sgemmKernelAVX2(kc int, a, b, c *float32, ldc, overwrite int)
 func sgemmKernelAVX512(kc int, a, b, c *float32, ldc, overwrite int)
 
 //go:noescape
+func dgemmKernelAVX2(kc int, a, b, c *float64, ldc, overwrite int)
+
+//go:noescape
 func dgemmKernelAVX512(kc int, a, b, c *float64, ldc, overwrite int)
 
 //go:noescape
@@ -38,6 +41,7 @@ func init() {
 			sgemmKernelAVX512(kc, &a[0], &b[0], &c[0], ldc, b2i(overwrite))
 		}}
 	case cpu.X86.HasAVX2 && cpu.X86.HasFMA:
+		dgemmArch = dgemmAVX2
 		sgemmArch = kernelArch{name: "avx2", mr: 6, nr: 16, kernel: func(kc int, a, b, c []float32, ldc int, overwrite bool) {
 			sgemmKernelAVX2(kc, &a[0], &b[0], &c[0], ldc, b2i(overwrite))
 		}}
@@ -50,3 +54,8 @@ func b2i(b bool) int {
 	}
 	return 0
 }
+
+// dgemmAVX2 is the AVX2+FMA float64 kernel (also tested on AVX-512 machines).
+var dgemmAVX2 = gemmArch[float64]{name: "avx2", mr: 6, nr: 8, kernel: func(kc int, a, b, c []float64, ldc int, overwrite bool) {
+	dgemmKernelAVX2(kc, &a[0], &b[0], &c[0], ldc, b2i(overwrite))
+}}

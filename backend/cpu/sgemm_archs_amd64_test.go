@@ -14,3 +14,11 @@ func extraArchs() []kernelArch {
 	}
 	return out
 }
+
+// extraDgemmArchs lists the float64 kernels this CPU can run besides the selected one.
+func extraDgemmArchs() []gemmArch[float64] {
+	if cpu.X86.HasAVX2 && cpu.X86.HasFMA && dgemmArch.name != "avx2" {
+		return []gemmArch[float64]{dgemmAVX2}
+	}
+	return nil
+}

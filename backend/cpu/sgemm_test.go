@@ -116,6 +116,7 @@ func TestDgemmMatchesReference(t *testing.T) {
 	if dgemmArch.name != "go" {
 		archs = append(archs, dgemmArch)
 	}
+	archs = append(archs, extraDgemmArchs()...)
 	saved := dgemmArch
 	defer func() { dgemmArch = saved }()
 	defer SetThreads(0)
