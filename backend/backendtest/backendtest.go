@@ -3,6 +3,7 @@
 package backendtest
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"testing"
@@ -22,6 +23,8 @@ func RunAll(t *testing.T, b backend.Backend) {
 	t.Run("GatherScatter", func(t *testing.T) { testGatherScatter(t, b) })
 	t.Run("Cumsum", func(t *testing.T) { testCumsum(t, b) })
 	t.Run("MatMulBiasAct", func(t *testing.T) { testMatMulBiasAct(t, b) })
+	t.Run("Conv2d", func(t *testing.T) { testConv2d(t, b) })
+	t.Run("MaxPool2dBackward", func(t *testing.T) { testMaxPoolBackward(t, b) })
 }
 
 func c(shape ...int) backend.Layout { return backend.ContiguousLayout(shape) }
@@ -253,4 +256,121 @@ func testMatMulBiasAct(t *testing.T, b backend.Backend) {
 			}
 		}
 	}
+}
+
+// testConv2d checks the fused convolution against its definition built from the backend's
+// own primitives — Im2Col, MatMul, then bias and ReLU — and its backward against Col2Im and
+// the two products, in float32 and float64, for padded, strided and dilated geometries.
+func testConv2d(t *testing.T, b backend.Backend) {
+	geoms := []backend.ConvGeometry{
+		{N: 3, C: 2, H: 6, W: 7, KH: 3, KW: 3, SH: 1, SW: 1, PH: 1, PW: 1, DH: 1, DW: 1},
+		{N: 2, C: 3, H: 8, W: 20, KH: 5, KW: 2, SH: 1, SW: 1, PH: 2, PW: 0, DH: 1, DW: 1},
+		{N: 2, C: 2, H: 7, W: 6, KH: 3, KW: 2, SH: 2, SW: 1, PH: 1, PW: 1, DH: 1, DW: 2},
+	}
+	for _, dt := range []backend.DType{backend.Float32, backend.Float64} {
+		for gi, g := range geoms {
+			const outC = 7
+			K, L := g.C*g.KH*g.KW, g.OutH()*g.OutW()
+			vals := func(n, seed int) []float64 {
+				v := make([]float64, n)
+				for i := range v {
+					v[i] = float64((i*seed+3)%17)/8 - 1
+				}
+				return v
+			}
+			store := func(v []float64) backend.Storage {
+				if dt == backend.Float64 {
+					return b.FromHost(v)
+				}
+				f := make([]float32, len(v))
+				for i, x := range v {
+					f[i] = float32(x)
+				}
+				return b.FromHost(f)
+			}
+			x, w, bias, gy := store(vals(g.N*g.C*g.H*g.W, 5)), store(vals(outC*K, 7)), store(vals(outC, 3)), store(vals(g.N*outC*L, 11))
+			xL := c(g.N, g.C, g.H, g.W)
+			// Definition: cols = im2col(x); y = relu(w·cols + bias).
+			cols := b.Alloc(dt, g.N*K*L)
+			b.Im2Col(cols, x, xL, g, 0)
+			colsL := backend.Layout{Shape: []int{g.N, K, L}, Strides: []int{K * L, L, 1}}
+			pre := b.Alloc(dt, g.N*outC*L)
+			b.MatMul(pre, w, backend.Layout{Shape: []int{g.N, outC, K}, Strides: []int{0, K, 1}}, cols, colsL)
+			biasRows := make([]float64, g.N*outC*L)
+			bv := f64(t, b, bias)
+			for i := range biasRows {
+				biasRows[i] = bv[(i/L)%outC]
+			}
+			want := f64(t, b, pre)
+			for i := range want {
+				want[i] = math.Max(want[i]+biasRows[i], 0)
+			}
+			y := b.Alloc(dt, g.N*outC*L)
+			b.Conv2d(y, x, xL, w, bias, g, outC, backend.ReLU)
+			expectClose(t, fmt.Sprintf("%v geometry %d: conv2d", dt, gi), f64(t, b, y), want)
+
+			// Backward: masked = gy where y > 0; dw = Σₙ masked·colsᵀ; db = Σ masked;
+			// dx = col2im(wᵀ·masked).
+			gv, yv := f64(t, b, gy), f64(t, b, y)
+			masked := make([]float64, len(gv))
+			for i := range gv {
+				if yv[i] > 0 {
+					masked[i] = gv[i]
+				}
+			}
+			cv, wv := f64(t, b, cols), f64(t, b, w)
+			wantDw, wantDb := make([]float64, outC*K), make([]float64, outC)
+			dcols := make([]float64, g.N*K*L)
+			for n := range g.N {
+				for o := range outC {
+					for l := range L {
+						m := masked[(n*outC+o)*L+l]
+						wantDb[o] += m
+						for k := range K {
+							wantDw[o*K+k] += m * cv[(n*K+k)*L+l]
+							dcols[(n*K+k)*L+l] += wv[o*K+k] * m
+						}
+					}
+				}
+			}
+			dxWant := b.Alloc(dt, g.N*g.C*g.H*g.W)
+			b.Col2Im(dxWant, store(dcols), colsL, g)
+			dx, dw, db := b.Alloc(dt, g.N*g.C*g.H*g.W), b.Alloc(dt, outC*K), b.Alloc(dt, outC)
+			b.Conv2dBackward(dx, dw, db, gy, y, x, xL, w, g, outC, backend.ReLU)
+			expectClose(t, fmt.Sprintf("%v geometry %d: conv2d dx", dt, gi), f64(t, b, dx), f64(t, b, dxWant))
+			expectClose(t, fmt.Sprintf("%v geometry %d: conv2d dw", dt, gi), f64(t, b, dw), wantDw)
+			expectClose(t, fmt.Sprintf("%v geometry %d: conv2d db", dt, gi), f64(t, b, db), wantDb)
+		}
+	}
+}
+
+// expectClose is expect with a float32-sized tolerance.
+func expectClose(t *testing.T, what string, got, want []float64) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d values, want %d", what, len(got), len(want))
+	}
+	for i := range got {
+		if math.Abs(got[i]-want[i]) > 1e-4*math.Max(1, math.Abs(want[i])) {
+			t.Fatalf("%s: element %d = %v, want %v", what, i, got[i], want[i])
+		}
+	}
+}
+
+func testMaxPoolBackward(t *testing.T, b backend.Backend) {
+	// One 4×4 image, 2×2 windows: the gradient lands on each window's maximum.
+	g := backend.ConvGeometry{N: 1, C: 1, H: 4, W: 4, KH: 2, KW: 2, SH: 2, SW: 2, DH: 1, DW: 1}
+	x := b.FromHost([]float32{
+		1, 5, 2, 2,
+		3, 4, 9, 0,
+		7, 7, 0, 1,
+		6, 8, 1, 0,
+	})
+	vals, idx := b.Alloc(backend.Float32, 4), b.Alloc(backend.Int64, 4)
+	b.MaxPool2d(vals, idx, x, c(1, 1, 4, 4), g)
+	expect(t, "max_pool2d", f64(t, b, vals), []float64{5, 9, 8, 1})
+	expect(t, "max_pool2d indices (first maximum)", f64(t, b, idx), []float64{1, 6, 13, 11})
+	dx := b.Alloc(backend.Float32, 16)
+	b.MaxPool2dBackward(dx, b.FromHost([]float32{10, 20, 30, 40}), idx, g)
+	expect(t, "max_pool2d backward", f64(t, b, dx), []float64{0, 10, 0, 0, 0, 0, 20, 0, 0, 0, 0, 40, 0, 30, 0, 0})
 }
