@@ -154,22 +154,35 @@ func (c *Conv1dLayer) Forward(x *tensor.Tensor) *tensor.Tensor {
 
 // Describe returns PyTorch's name and extra_repr.
 func (c *Conv1dLayer) Describe() (string, string) {
-	s := fmt.Sprintf("%d, %d, kernel_size=(%d,), stride=(%d,)", c.in, c.out, c.kernel, max(c.opts.Stride, 1))
+	padding := ""
 	if c.opts.SamePadding {
-		s += ", padding=same"
+		padding = "same"
 	} else if c.opts.Padding != 0 {
-		s += fmt.Sprintf(", padding=(%d,)", c.opts.Padding)
+		padding = fmt.Sprintf("(%d,)", c.opts.Padding)
 	}
-	if c.opts.Dilation > 1 {
-		s += fmt.Sprintf(", dilation=(%d,)", c.opts.Dilation)
+	return "Conv1d", conv1dRepr(c.in, c.out, c.kernel, c.opts.Stride, padding, 0, c.opts.Dilation, c.opts.Groups, c.Bias != nil)
+}
+
+// conv1dRepr is the extra_repr of PyTorch's 1-D convolutions: padding is printed as given
+// (empty for none), zero strides and dilations mean 1.
+func conv1dRepr(in, out, kernel, stride int, padding string, outputPadding, dilation, groups int, bias bool) string {
+	s := fmt.Sprintf("%d, %d, kernel_size=(%d,), stride=(%d,)", in, out, kernel, max(stride, 1))
+	if padding != "" {
+		s += ", padding=" + padding
 	}
-	if c.opts.Groups > 1 {
-		s += fmt.Sprintf(", groups=%d", c.opts.Groups)
+	if outputPadding != 0 {
+		s += fmt.Sprintf(", output_padding=(%d,)", outputPadding)
 	}
-	if c.Bias == nil {
+	if dilation > 1 {
+		s += fmt.Sprintf(", dilation=(%d,)", dilation)
+	}
+	if groups > 1 {
+		s += fmt.Sprintf(", groups=%d", groups)
+	}
+	if !bias {
 		s += ", bias=False"
 	}
-	return "Conv1d", s
+	return s
 }
 
 // Pool1dLayer is MaxPool1d or AvgPool1d (the first element of each option pair is used).
@@ -378,21 +391,9 @@ func (c *ConvTranspose1dLayer) Forward(x *tensor.Tensor) *tensor.Tensor {
 
 // Describe returns PyTorch's name and extra_repr.
 func (c *ConvTranspose1dLayer) Describe() (string, string) {
-	s := fmt.Sprintf("%d, %d, kernel_size=(%d,), stride=(%d,)", c.in, c.out, c.kernel, max(c.opts.Stride, 1))
+	padding := ""
 	if c.opts.Padding != 0 {
-		s += fmt.Sprintf(", padding=(%d,)", c.opts.Padding)
+		padding = fmt.Sprintf("(%d,)", c.opts.Padding)
 	}
-	if c.opts.OutputPadding != 0 {
-		s += fmt.Sprintf(", output_padding=(%d,)", c.opts.OutputPadding)
-	}
-	if c.opts.Dilation > 1 {
-		s += fmt.Sprintf(", dilation=(%d,)", c.opts.Dilation)
-	}
-	if c.opts.Groups > 1 {
-		s += fmt.Sprintf(", groups=%d", c.opts.Groups)
-	}
-	if c.Bias == nil {
-		s += ", bias=False"
-	}
-	return "ConvTranspose1d", s
+	return "ConvTranspose1d", conv1dRepr(c.in, c.out, c.kernel, c.opts.Stride, padding, c.opts.OutputPadding, c.opts.Dilation, c.opts.Groups, c.Bias != nil)
 }

@@ -157,22 +157,12 @@ var opConv2d = defOp("ConvolutionBackward0")
 
 // conv2dFused runs a one-group convolution through the backend's fused kernels.
 func conv2dFused(x, weight, bias *Tensor, w Window, act string) *Tensor {
-	dt := PromoteTypes(x.DType(), weight.DType())
-	if bias != nil {
-		dt = PromoteTypes(dt, bias.DType())
-	}
-	if !dt.IsFloat() {
-		panic(fmt.Sprintf("conv2d: needs floating-point tensors, got %v", dt))
-	}
-	sameDevice("conv2d", x, weight)
-	xs, ws, bs := x, weight, bias
+	dt, xs, ws, bs := affineOperands("conv2d", x, weight, bias)
 	NoGrad(func() {
-		if x.DType() != dt {
-			xs = x.To(dt)
-		}
-		ws = dense(weight.To(dt))
-		if bias != nil {
-			bs = dense(bias.To(dt))
+		// The kernels read the filters and the bias as bare storages.
+		ws = dense(ws)
+		if bs != nil {
+			bs = dense(bs)
 		}
 	})
 	g := xs.geometry("conv2d", w)

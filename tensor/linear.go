@@ -47,23 +47,7 @@ func Linear(x, w, b *Tensor, act string) *Tensor {
 	if b != nil && (b.Dim() != 1 || b.layout.Shape[0] != out) {
 		panic(fmt.Sprintf("linear: bias %v does not match %d output features", b.layout.Shape, out))
 	}
-	dt := PromoteTypes(x.DType(), w.DType())
-	if b != nil {
-		dt = PromoteTypes(dt, b.DType())
-	}
-	if !dt.IsFloat() {
-		panic(fmt.Sprintf("linear: needs floating-point tensors, got %v", dt))
-	}
-	sameDevice("linear", x, w)
-	xs, ws, bs := x, w, b
-	if x.DType() != dt || w.DType() != dt || (b != nil && b.DType() != dt) {
-		NoGrad(func() {
-			xs, ws = x.To(dt), w.To(dt)
-			if b != nil {
-				bs = b.To(dt)
-			}
-		})
-	}
+	dt, xs, ws, bs := affineOperands("linear", x, w, b)
 	rows := x.Numel() / max(in, 1)
 	if in == 0 {
 		rows = x.Numel()
@@ -120,6 +104,30 @@ func Linear(x, w, b *Tensor, act string) *Tensor {
 		}
 		return grads
 	})
+}
+
+// affineOperands promotes an affine op's input, weight and bias (or nil) to their common float
+// dtype, returning the dtype and the converted tensors (the originals where nothing changes;
+// the conversions carry no history — the op's own backward routes gradients to the originals).
+func affineOperands(op string, x, w, b *Tensor) (DType, *Tensor, *Tensor, *Tensor) {
+	dt := PromoteTypes(x.DType(), w.DType())
+	if b != nil {
+		dt = PromoteTypes(dt, b.DType())
+	}
+	if !dt.IsFloat() {
+		panic(fmt.Sprintf("%s: needs floating-point tensors, got %v", op, dt))
+	}
+	sameDevice(op, x, w)
+	xs, ws, bs := x, w, b
+	if x.DType() != dt || w.DType() != dt || (b != nil && b.DType() != dt) {
+		NoGrad(func() {
+			xs, ws = x.To(dt), w.To(dt)
+			if b != nil {
+				bs = b.To(dt)
+			}
+		})
+	}
+	return dt, xs, ws, bs
 }
 
 func lastDim(x *Tensor) int {

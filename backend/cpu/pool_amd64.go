@@ -16,26 +16,28 @@ func init() {
 	}
 	pool2x2Forward = func(dst []float32, idx []int64, src []float32, g poolPlane) {
 		blocks, tail := poolBlocks(g.ow)
-		for img := range g.n {
-			for y := range g.oh {
-				r0 := img*g.h*g.w + 2*y*g.w
-				o := (img*g.oh + y) * g.ow
-				_, _ = src[r0+g.w+2*g.ow-1], dst[o+g.ow-1]
-				_ = idx[o+g.ow-1]
-				maxPool2x2Row(&dst[o], &idx[o], &src[r0], &src[r0+g.w], blocks, &tail, 2*y*g.w, g.w)
-			}
-		}
+		g.eachRow(func(r0, o, base int) {
+			_, _ = src[r0+g.w+2*g.ow-1], dst[o+g.ow-1]
+			_ = idx[o+g.ow-1]
+			maxPool2x2Row(&dst[o], &idx[o], &src[r0], &src[r0+g.w], blocks, &tail, base, g.w)
+		})
 	}
 	pool2x2Backward = func(dx, gy []float32, idx []int64, g poolPlane) {
 		blocks, tail := poolBlocks(g.ow)
-		for img := range g.n {
-			for y := range g.oh {
-				r0 := img*g.h*g.w + 2*y*g.w
-				o := (img*g.oh + y) * g.ow
-				_, _ = dx[r0+g.w+2*g.ow-1], gy[o+g.ow-1]
-				_ = idx[o+g.ow-1]
-				maxPool2x2BackRow(&dx[r0], &dx[r0+g.w], &gy[o], &idx[o], blocks, &tail, 2*y*g.w, g.w)
-			}
+		g.eachRow(func(r0, o, base int) {
+			_, _ = dx[r0+g.w+2*g.ow-1], gy[o+g.ow-1]
+			_ = idx[o+g.ow-1]
+			maxPool2x2BackRow(&dx[r0], &dx[r0+g.w], &gy[o], &idx[o], blocks, &tail, base, g.w)
+		})
+	}
+}
+
+// eachRow calls fn for every output row of 2×2 pooling with the offset of its top input row,
+// of its outputs, and the flat in-plane position of its first window.
+func (g poolPlane) eachRow(fn func(r0, o, base int)) {
+	for img := range g.n {
+		for y := range g.oh {
+			fn(img*g.h*g.w+2*y*g.w, (img*g.oh+y)*g.ow, 2*y*g.w)
 		}
 	}
 }

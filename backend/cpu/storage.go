@@ -68,56 +68,31 @@ func (Backend) Alloc(dtype backend.DType, n int) backend.Storage {
 func allocFloat32(n int) *Storage[float32] {
 	switch {
 	case n <= 4:
-		p := new(struct {
-			s Storage[float32]
-			a [4]float32
-		})
-		p.s.Data = p.a[:n:n]
-		return &p.s
+		return inlineStorage(n, func(a *[4]float32) []float32 { return a[:] })
 	case n <= 8:
-		p := new(struct {
-			s Storage[float32]
-			a [8]float32
-		})
-		p.s.Data = p.a[:n:n]
-		return &p.s
+		return inlineStorage(n, func(a *[8]float32) []float32 { return a[:] })
 	case n <= 16:
-		p := new(struct {
-			s Storage[float32]
-			a [16]float32
-		})
-		p.s.Data = p.a[:n:n]
-		return &p.s
+		return inlineStorage(n, func(a *[16]float32) []float32 { return a[:] })
 	case n <= 32:
-		p := new(struct {
-			s Storage[float32]
-			a [32]float32
-		})
-		p.s.Data = p.a[:n:n]
-		return &p.s
+		return inlineStorage(n, func(a *[32]float32) []float32 { return a[:] })
 	case n <= 64:
-		p := new(struct {
-			s Storage[float32]
-			a [64]float32
-		})
-		p.s.Data = p.a[:n:n]
-		return &p.s
+		return inlineStorage(n, func(a *[64]float32) []float32 { return a[:] })
 	case n <= 128:
-		p := new(struct {
-			s Storage[float32]
-			a [128]float32
-		})
-		p.s.Data = p.a[:n:n]
-		return &p.s
+		return inlineStorage(n, func(a *[128]float32) []float32 { return a[:] })
 	case n <= 256:
-		p := new(struct {
-			s Storage[float32]
-			a [256]float32
-		})
-		p.s.Data = p.a[:n:n]
-		return &p.s
+		return inlineStorage(n, func(a *[256]float32) []float32 { return a[:] })
 	}
 	return &Storage[float32]{make([]float32, n)}
+}
+
+// inlineStorage allocates a storage and its array A in one object; elems views the array.
+func inlineStorage[A any](n int, elems func(*A) []float32) *Storage[float32] {
+	p := new(struct {
+		s Storage[float32]
+		a A
+	})
+	p.s.Data = elems(&p.a)[:n:n]
+	return &p.s
 }
 
 // FromHost copies a Go slice into a new storage.
