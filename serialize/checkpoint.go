@@ -20,7 +20,11 @@ type Checkpoint struct {
 	Model     any
 	Optimizer *optim.Optimizer // optional
 	Scheduler lr.Scheduler     // optional
-	Epoch     int              // epochs completed
+	// StepScheduler is a second, per-step schedule (OneCycleLR); optional.
+	StepScheduler lr.Scheduler
+	// Plateau is a ReduceLROnPlateau whose state is saved too; optional.
+	Plateau *lr.Plateau
+	Epoch   int // epochs completed
 	// Generator is the random source to save and restore (tensor.DefaultGenerator when nil).
 	Generator *tensor.Generator
 	Extra     map[string]string
@@ -34,6 +38,8 @@ const (
 	metaOptSteps  = "ember.optimizer.steps"
 	metaOptGroups = "ember.optimizer.groups"
 	metaSched     = "ember.scheduler.last_epoch"
+	metaStepSched = "ember.step_scheduler.last_epoch"
+	metaPlateau   = "ember.plateau"
 	metaRNG       = "ember.rng"
 	metaExtra     = "ember.extra."
 )
@@ -88,6 +94,14 @@ func SaveCheckpoint(path string, c Checkpoint) error {
 	if c.Scheduler != nil {
 		meta[metaSched] = strconv.Itoa(c.Scheduler.LastEpoch())
 	}
+	if c.StepScheduler != nil {
+		meta[metaStepSched] = strconv.Itoa(c.StepScheduler.LastEpoch())
+	}
+	if c.Plateau != nil {
+		st := c.Plateau.State()
+		// The best metric starts at ±Inf, which JSON numbers cannot hold: it goes as text.
+		meta[metaPlateau] = mustJSON(plateauJSON{strconv.FormatFloat(st.Best, 'g', -1, 64), st.NumBad, st.Cooldown, st.Epoch})
+	}
 	g := c.Generator
 	if g == nil {
 		g = tensor.DefaultGenerator()
@@ -97,6 +111,14 @@ func SaveCheckpoint(path string, c Checkpoint) error {
 		meta[metaExtra+k] = v
 	}
 	return WriteSafetensors(path, tensors, names, meta)
+}
+
+// plateauJSON is a ReduceLROnPlateau state in checkpoint metadata.
+type plateauJSON struct {
+	Best     string `json:"best"`
+	NumBad   int    `json:"num_bad_epochs"`
+	Cooldown int    `json:"cooldown_counter"`
+	Epoch    int    `json:"last_epoch"`
 }
 
 func mustJSON(v any) string {
@@ -175,6 +197,24 @@ func LoadCheckpoint(path string, c *Checkpoint) error {
 			return fail("no scheduler position saved")
 		}
 		c.Scheduler.SetLastEpoch(e)
+	}
+	if c.StepScheduler != nil {
+		e, err := strconv.Atoi(f.Metadata[metaStepSched])
+		if err != nil {
+			return fail("no per-step scheduler position saved")
+		}
+		c.StepScheduler.SetLastEpoch(e)
+	}
+	if c.Plateau != nil {
+		var pj plateauJSON
+		if err := json.Unmarshal([]byte(f.Metadata[metaPlateau]), &pj); err != nil {
+			return fail("no ReduceLROnPlateau state saved")
+		}
+		best, err := strconv.ParseFloat(pj.Best, 64)
+		if err != nil || pj.NumBad < 0 || pj.Cooldown < 0 || pj.Epoch < 0 {
+			return fail("bad ReduceLROnPlateau state %q", f.Metadata[metaPlateau])
+		}
+		c.Plateau.SetState(lr.PlateauState{Best: best, NumBad: pj.NumBad, Cooldown: pj.Cooldown, Epoch: pj.Epoch})
 	}
 	if s, ok := f.Metadata[metaRNG]; ok {
 		raw, err := base64.StdEncoding.DecodeString(s)

@@ -522,14 +522,14 @@ func saveCheckpoint(cfg Config, h *History, epoch int) error {
 		return err
 	}
 	return serialize.SaveCheckpoint(filepath.Join(cfg.CheckpointDir, "last.safetensors"), serialize.Checkpoint{
-		Model: cfg.Model, Optimizer: cfg.Optimizer, Scheduler: cfg.Scheduler, Epoch: epoch,
+		Model: cfg.Model, Optimizer: cfg.Optimizer, Scheduler: cfg.Scheduler, StepScheduler: cfg.StepScheduler, Plateau: cfg.Plateau, Epoch: epoch,
 		Extra: map[string]string{"history": string(hb)},
 	})
 }
 
 // resume loads cfg.Resume into the run's objects and history and returns the epochs done.
 func resume(cfg Config, h *History) (int, error) {
-	c := serialize.Checkpoint{Model: cfg.Model, Optimizer: cfg.Optimizer, Scheduler: cfg.Scheduler}
+	c := serialize.Checkpoint{Model: cfg.Model, Optimizer: cfg.Optimizer, Scheduler: cfg.Scheduler, StepScheduler: cfg.StepScheduler, Plateau: cfg.Plateau}
 	if err := serialize.LoadCheckpoint(cfg.Resume, &c); err != nil {
 		return 0, err
 	}

@@ -116,12 +116,38 @@ func TestFitHonoursCancellationAndHooks(t *testing.T) {
 // TestCheckpointResumeMatchesUninterruptedRun runs Fit for 6 epochs, and again for 3 epochs
 // plus a resumed run to 6: the weights and history must agree exactly.
 func TestCheckpointResumeMatchesUninterruptedRun(t *testing.T) {
-	setup := func() train.Config {
-		model, trl, val := circlesSetup(t)
-		opt := optim.Adam(nn.Parameters(model), optim.LR(0.02))
-		return train.Config{Model: model, Loss: nn.BCEWithLogitsLoss(), Optimizer: opt, Train: trl, Val: val, Epochs: 6,
-			Scheduler: lr.StepLR(opt, 2, 0.5)}
-	}
+	t.Run("StepLR", func(t *testing.T) {
+		checkResume(t, func() train.Config {
+			model, trl, val := circlesSetup(t)
+			opt := optim.Adam(nn.Parameters(model), optim.LR(0.02))
+			return train.Config{Model: model, Loss: nn.BCEWithLogitsLoss(), Optimizer: opt, Train: trl, Val: val, Epochs: 6,
+				Scheduler: lr.StepLR(opt, 2, 0.5)}
+		})
+	})
+	t.Run("ReduceLROnPlateau", func(t *testing.T) {
+		// A threshold no epoch can beat and no patience: the rate halves every epoch but the
+		// first, so a resumed run that forgot the scheduler's state would diverge.
+		checkResume(t, func() train.Config {
+			model, trl, val := circlesSetup(t)
+			opt := optim.Adam(nn.Parameters(model), optim.LR(0.02))
+			return train.Config{Model: model, Loss: nn.BCEWithLogitsLoss(), Optimizer: opt, Train: trl, Val: val, Epochs: 6,
+				Plateau: lr.ReduceLROnPlateau(opt, lr.PlateauOptions{Factor: 0.5, ZeroPatience: true, Threshold: 0.9})}
+		})
+	})
+	t.Run("OneCycleLR", func(t *testing.T) {
+		checkResume(t, func() train.Config {
+			model, trl, val := circlesSetup(t)
+			opt := optim.Adam(nn.Parameters(model), optim.LR(0.02))
+			return train.Config{Model: model, Loss: nn.BCEWithLogitsLoss(), Optimizer: opt, Train: trl, Val: val, Epochs: 6,
+				StepScheduler: lr.OneCycleLR(opt, 0.05, 6*trl.Len(), lr.OneCycleOptions{})}
+		})
+	})
+}
+
+// checkResume trains six epochs straight, and three plus three resumed from a checkpoint, and
+// requires the same history and weights bit for bit.
+func checkResume(t *testing.T, setup func() train.Config) {
+	t.Helper()
 	straight := setup()
 	want, err := train.Fit(context.Background(), straight)
 	if err != nil {

@@ -298,3 +298,22 @@ func (p *Plateau) LastLR() []float64 { return lastLR(p.opt) }
 
 // Best returns the best metric seen so far.
 func (p *Plateau) Best() float64 { return p.best }
+
+// PlateauState is what ReduceLROnPlateau remembers between epochs (PyTorch's state_dict of
+// the scheduler without its settings): the best metric, the epochs without improvement, the
+// cooldown left and the epochs seen.
+type PlateauState struct {
+	Best             float64
+	NumBad, Cooldown int
+	Epoch            int
+}
+
+// State returns the scheduler's state, for checkpoints.
+func (p *Plateau) State() PlateauState {
+	return PlateauState{Best: p.best, NumBad: p.numBad, Cooldown: p.cooldown, Epoch: p.epoch}
+}
+
+// SetState restores a state from State (the rates themselves live in the optimizer).
+func (p *Plateau) SetState(s PlateauState) {
+	p.best, p.numBad, p.cooldown, p.epoch = s.Best, s.NumBad, s.Cooldown, s.Epoch
+}
