@@ -67,6 +67,8 @@ func TestConvMatchesReference(t *testing.T) {
 		{backend.ConvGeometry{N: 4, C: 2, H: 5, W: 17, KH: 1, KW: 1}, 1},
 		{backend.ConvGeometry{N: 1, C: 5, H: 7, W: 6, KH: 3, KW: 2, PH: 2, PW: 1}, 13},
 		{backend.ConvGeometry{N: 3, C: 2, H: 8, W: 9, KH: 3, KW: 3, SH: 2, SW: 1, PH: 1, DW: 2}, 5},
+		// Several chunks of uneven size (each image is 16·32·32 padded values) and many tiles.
+		{backend.ConvGeometry{N: 5, C: 16, H: 30, W: 30, KH: 3, KW: 3, PH: 1, PW: 1}, 20},
 	}
 	for _, tc := range cases {
 		g := tc.g
