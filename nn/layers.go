@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"github.com/ember-ml/ember/tensor"
 )
@@ -229,9 +230,14 @@ func (d *DropoutLayer) Describe() (string, string) {
 type SequentialContainer struct {
 	Layers []Module `ember:"-"`
 
-	mlp      tensor.MLPCache     // buffers of the fused chain, when the layers form one
-	plan     []tensor.DenseLayer // the chain of Layers as dense layers, or nil
-	planFrom []Module            // the layers plan was made from
+	mlp  tensor.MLPCache           // buffers of the fused chain, when the layers form one
+	plan atomic.Pointer[densePlan] // the last chain made from Layers
+}
+
+// densePlan is Layers seen as a chain of dense layers (nil layers when they are not one).
+type densePlan struct {
+	from   []Module
+	layers []tensor.DenseLayer
 }
 
 // Sequential chains modules; state-dict names are "0.weight", "1.bias", ….
@@ -283,35 +289,43 @@ func (s *SequentialContainer) Forward(x *tensor.Tensor) *tensor.Tensor {
 // densePlan returns the layers as a chain of dense layers when they are only Linear layers,
 // each optionally followed by ReLU (the fused MLP op runs them), else nil.
 func (s *SequentialContainer) densePlan() []tensor.DenseLayer {
-	if s.planFrom != nil && slices.Equal(s.planFrom, s.Layers) && s.planCurrent() {
-		return s.plan
+	if p := s.plan.Load(); p != nil && slices.Equal(p.from, s.Layers) && p.current() {
+		return p.layers
 	}
-	s.plan, s.planFrom = nil, slices.Clone(s.Layers)
+	p := &densePlan{from: slices.Clone(s.Layers), layers: denseLayers(s.Layers)}
+	s.plan.Store(p)
+	return p.layers
+}
+
+// denseLayers returns layers as a chain of dense layers, or nil when they are not one.
+func denseLayers(layers []Module) []tensor.DenseLayer {
 	var plan []tensor.DenseLayer
-	for i := 0; i < len(s.Layers); i++ {
-		lin, ok := s.Layers[i].(*LinearLayer)
+	for i := 0; i < len(layers); i++ {
+		lin, ok := layers[i].(*LinearLayer)
 		if !ok {
 			return nil
 		}
 		d := tensor.DenseLayer{W: lin.Weight, B: lin.Bias}
-		if i+1 < len(s.Layers) {
-			if act, ok := s.Layers[i+1].(*Activation); ok && act.fused == tensor.ActReLU {
+		if i+1 < len(layers) {
+			if act, ok := layers[i+1].(*Activation); ok && act.fused == tensor.ActReLU {
 				d.Act = tensor.ActReLU
 				i++
 			}
 		}
 		plan = append(plan, d)
 	}
-	s.plan = plan
 	return plan
 }
 
-// planCurrent reports whether the plan still holds the layers' parameters (they may be replaced).
-func (s *SequentialContainer) planCurrent() bool {
+// current reports whether the plan still holds its layers' parameters (they may be replaced).
+func (p *densePlan) current() bool {
 	k := 0
-	for _, m := range s.planFrom {
+	for _, m := range p.from {
 		if lin, ok := m.(*LinearLayer); ok {
-			if k >= len(s.plan) || s.plan[k].W != lin.Weight || s.plan[k].B != lin.Bias {
+			if k >= len(p.layers) {
+				return p.layers == nil
+			}
+			if p.layers[k].W != lin.Weight || p.layers[k].B != lin.Bias {
 				return false
 			}
 			k++

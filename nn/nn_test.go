@@ -1,9 +1,11 @@
 package nn_test
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/ember-ml/ember/nn"
@@ -328,5 +330,35 @@ func TestConvTranspose1dAndUpsampleLayers(t *testing.T) {
 	img := tensor.Randn(tensor.NewGenerator(4), 1, 2, 4, 5)
 	if got := nn.UpsampleScale(1.5, 2, "bilinear").Forward(img).Shape(); !slices.Equal(got, []int{1, 2, 6, 10}) {
 		t.Fatalf("upsample shape %v, want [1 2 6 10]", got)
+	}
+}
+
+// TestSequentialConcurrentInference runs one model from several goroutines (the fused chain
+// keeps per-call buffers; -race checks that nothing is shared).
+func TestSequentialConcurrentInference(t *testing.T) {
+	model := nn.Sequential(nn.Linear(2, 10), nn.ReLU(), nn.Linear(10, 1))
+	x := tensor.Randn(tensor.NewGenerator(5), 4, 2)
+	var want []float32
+	tensor.NoGrad(func() { want = model.Forward(x).Float32s() })
+	var wg sync.WaitGroup
+	errs := make(chan string, 8)
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 200 {
+				var got []float32
+				tensor.NoGrad(func() { got = model.Forward(x).Float32s() })
+				if !slices.Equal(got, want) {
+					errs <- fmt.Sprint(got, " != ", want)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Fatal(e)
 	}
 }

@@ -55,8 +55,8 @@ func implicitConvOK(g backend.ConvGeometry) bool {
 		g.PH <= g.KH-1 && g.PW <= g.KW-1
 }
 
-// padImages copies nb images (C planes each, read through get) into the zeroed buffer dst of
-// nb images of cp ≥ C planes of (H+2ph)×(W+2pw) values, leaving the border and extra planes 0.
+// padImages copies nb images (c planes each, read row by row through row) into dst, laid out as
+// nb images of cp ≥ c planes of (h+2ph)×(w+2pw) values; the border and extra planes are 0.
 func padImages(dst []float32, nb, c, cp, h, w, ph, pw int, row func(b, ch, y int) []float32) {
 	clear(dst)
 	hp, wp := h+2*ph, w+2*pw
