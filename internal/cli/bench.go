@@ -15,7 +15,7 @@ import (
 )
 
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("bench", "Runs the reference workloads of shared/bench/torch_bench.py and prints one JSON line per\nworkload, with that script's field names: circles (w1), fashion-mlp (w2), gemm (w4),\nlatency (w5), or all. Usage: ember bench [flags] [workload]", stdout)
+	fs := newFlagSet("bench", "Runs the reference workloads of shared/bench/torch_bench.py and prints one JSON line per\nworkload, with that script's field names: circles (w1), fashion-mlp (w2), fashion-cnn (w3),\ngemm (w4), latency (w5), or all. Usage: ember bench [flags] [workload]", stdout)
 	threads := fs.Int("threads", 1, "goroutines for the kernels (also GOMAXPROCS)")
 	repeat := fs.Int("repeat", 1, "runs of the training workloads; the median is reported")
 	fashion := fs.String("fashion-dir", "", "Fashion-MNIST folder (default: Debian's /usr/share/datasets/fashion-mnist)")
