@@ -11,11 +11,23 @@ func convTile6x4(t *convTileArgs)
 func convDW6x4(t *dwTileArgs)
 
 //go:noescape
+func convTile4x3(t *convTileArgs)
+
+//go:noescape
+func convDW3x4(t *dwTileArgs)
+
+// The AVX-512 and AVX2 convolution kernel sets (the AVX2 one is also tested on AVX-512 CPUs).
+var (
+	convAVX512 = &convKernels{lanes: 16, slots: 4, tileO: 6, tile: convTile6x4, dwO: 6, dw: convDW6x4, mask: bitMask}
+	convAVX2   = &convKernels{lanes: 8, slots: 3, tileO: 4, tile: convTile4x3, dwO: 3, dw: convDW3x4, mask: laneCount}
+)
+
+//go:noescape
 func maskedRowSum(dst, gr, y *float32, n, relu int) float32
 
 func init() {
 	if cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL && !forceAVX2 {
-		convTileKernel, convDWKernel = convTile6x4, convDW6x4
+		convK = convAVX512
 		gradRow = func(dst, g, y []float32, relu bool) float32 {
 			if len(dst) == 0 {
 				return 0
@@ -28,5 +40,7 @@ func init() {
 			}
 			return maskedRowSum(&dst[0], &g[0], yp, len(dst), int(b2i(relu)))
 		}
+	} else if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
+		convK = convAVX2
 	}
 }

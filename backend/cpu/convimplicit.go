@@ -9,24 +9,26 @@ import (
 
 // Implicit-GEMM convolution for float32, stride 1 and no dilation: the kernels read the
 // windows straight from zero-padded copies of the images, so no column matrix is ever built.
-// A forward tile computes 6 output channels for 4 slots of 16 output columns of one output row
-// each; the weight-gradient tile sums, over many slots, the products of 6 rows of the output
-// gradient with 4 window offsets. The input gradient is the forward convolution of the padded
+// A forward tile computes a few output channels (6 with AVX-512, 4 with AVX2) for a few slots
+// (4 or 3) of one vector of output columns (16 or 8) of one output row each; the
+// weight-gradient tile sums, over many slots, the products of a few rows of the output gradient
+// with 4 window offsets. Both read the padded buffers a vector at a time: the buffers end in
+// slack, and lanes past a row's end are masked out. The input gradient is the forward convolution of the padded
 // output gradient with the filters rotated by 180° and their channel axes swapped.
 
 // convTileArgs is convTile6x4's argument block (the assembly reads it by byte offset).
 type convTileArgs struct {
 	x       unsafe.Pointer // padded images
-	w       unsafe.Pointer // packed weights [K][6]
+	w       unsafe.Pointer // packed weights [K][tile channels]
 	koff    unsafe.Pointer // []int: byte offset of each window value from a slot's start
 	k       int
 	dst     unsafe.Pointer
 	ostride int // bytes between output channels in dst
-	nout    int // valid output channels (1…6)
+	nout    int // valid output channels (1…tile channels)
 	relu    int
 	xoff    [4]int // byte offsets of the slots in x
 	doff    [4]int // byte offsets of the slots in dst
-	mask    [4]int // lane masks (low 16 bits)
+	mask    [4]int // the slots' valid lanes: a bit mask (AVX-512) or a count (AVX2)
 	bias    [6]float32
 }
 
@@ -43,15 +45,26 @@ type dwTileArgs struct {
 	out     [24]float32
 }
 
-// The tile kernels; nil where the CPU has no assembly for them.
-var (
-	convTileKernel func(*convTileArgs)
-	convDWKernel   func(*dwTileArgs)
-)
+// convKernels is one instruction set's tile kernels and their shapes.
+type convKernels struct {
+	lanes        int // output columns per slot (one vector)
+	slots, tileO int // slots and output channels of a forward tile
+	tile         func(*convTileArgs)
+	dwO          int // gradient rows of a weight-gradient tile (its window offsets are 4)
+	dw           func(*dwTileArgs)
+	mask         func(valid int) int // a slot's mask argument for valid ≥ 1 lanes
+}
+
+// convSlack is how many values past its end a padded buffer keeps (zero), so whole-vector
+// reads from its last row stay inside it.
+const convSlack = 16
+
+// convK is the kernel set this CPU runs; nil where there is no assembly for it.
+var convK *convKernels
 
 // implicitConvOK reports whether the implicit kernels can run geometry g.
 func implicitConvOK(g backend.ConvGeometry) bool {
-	return convTileKernel != nil && g.SH == 1 && g.SW == 1 && g.DH == 1 && g.DW == 1 &&
+	return convK != nil && g.SH == 1 && g.SW == 1 && g.DH == 1 && g.DW == 1 &&
 		g.PH <= g.KH-1 && g.PW <= g.KW-1
 }
 
@@ -70,29 +83,33 @@ func padImages(dst []float32, nb, c, cp, h, w, ph, pw int, row func(b, ch, y int
 	}
 }
 
-// packTiles lays out the [outC, K] matrix at(o, k) as ⌈outC/6⌉ tiles of [K][6] (zeros past outC).
-func packTiles(dst []float32, outC, k int, at func(o, k int) float32) {
-	for t := 0; t*6 < outC; t++ {
-		tile := dst[t*k*6 : (t+1)*k*6]
+// packTiles lays out the [outC, K] matrix at(o, k) as ⌈outC/w⌉ tiles of [K][w] (zeros past
+// outC).
+func packTiles(dst []float32, w, outC, k int, at func(o, k int) float32) {
+	for t := 0; t*w < outC; t++ {
+		tile := dst[t*k*w : (t+1)*k*w]
 		for p := range k {
-			for i := range 6 {
-				if o := t*6 + i; o < outC {
-					tile[p*6+i] = at(o, p)
+			for i := range w {
+				if o := t*w + i; o < outC {
+					tile[p*w+i] = at(o, p)
 				} else {
-					tile[p*6+i] = 0
+					tile[p*w+i] = 0
 				}
 			}
 		}
 	}
 }
 
-// slotMask returns the lane mask of a slot with n ≥ 1 valid columns.
-func slotMask(n int) int {
+// bitMask is the AVX-512 slot mask of n ≥ 1 valid lanes of 16.
+func bitMask(n int) int {
 	if n >= 16 {
 		return 0xffff
 	}
 	return 1<<n - 1
 }
+
+// laneCount is the AVX2 slot mask argument: the number of valid lanes of 8.
+func laneCount(n int) int { return min(n, 8) }
 
 // implicitForward convolves nb padded images xp ([nb][cp][hp][wp], stride 1) with the packed
 // filters wt (tiles over outC, K = C·KH·KW window values with byte offsets koff) and writes
@@ -100,6 +117,7 @@ func slotMask(n int) int {
 func implicitForward(xp []float32, nb, cp, hp, wp, kh, kw int, wt []float32, koff []int, outC int, bias []float32, relu bool,
 	dst []float32, dstOff int) {
 	oh, ow := hp-kh+1, wp-kw+1
+	ck := convK
 	var t convTileArgs
 	t.x = unsafe.Pointer(&xp[0])
 	t.koff = unsafe.Pointer(&koff[0])
@@ -110,13 +128,13 @@ func implicitForward(xp []float32, nb, cp, hp, wp, kh, kw int, wt []float32, kof
 		t.relu = 1
 	}
 	flush := func(n int) {
-		for v := n; v < 4; v++ {
+		for v := n; v < ck.slots; v++ {
 			t.xoff[v], t.doff[v], t.mask[v] = 0, 0, 0
 		}
-		for o0 := 0; o0 < outC; o0 += 6 {
+		for o0 := 0; o0 < outC; o0 += ck.tileO {
 			t.w = unsafe.Pointer(&wt[o0*len(koff)])
-			t.nout = min(6, outC-o0)
-			for i := range 6 {
+			t.nout = min(ck.tileO, outC-o0)
+			for i := range ck.tileO {
 				t.bias[i] = 0
 				if bias != nil && o0+i < outC {
 					t.bias[i] = bias[o0+i]
@@ -126,19 +144,19 @@ func implicitForward(xp []float32, nb, cp, hp, wp, kh, kw int, wt []float32, kof
 			for v := range n {
 				t.doff[v] += o0 * oh * ow * 4
 			}
-			convTileKernel(&t)
+			ck.tile(&t)
 			t.doff = base
 		}
 	}
 	n := 0
 	for b := range nb {
 		for y := range oh {
-			for xs := 0; xs < ow; xs += 16 {
+			for xs := 0; xs < ow; xs += ck.lanes {
 				t.xoff[n] = ((b*cp*hp+y)*wp + xs) * 4
 				t.doff[n] = (dstOff + b*outC*oh*ow + y*ow + xs) * 4
-				t.mask[n] = slotMask(ow - xs)
-				if n++; n == 4 {
-					flush(4)
+				t.mask[n] = ck.mask(ow - xs)
+				if n++; n == ck.slots {
+					flush(n)
 					n = 0
 				}
 			}
@@ -167,15 +185,15 @@ func windowOffsets(off []int, c, hp, wp, kh, kw int) []int {
 func convImplicitForward(dst, src []float32, l backend.Layout, w, bias []float32, g backend.ConvGeometry, outC int, relu bool) {
 	K := g.C * g.KH * g.KW
 	hp, wp := g.H+2*g.PH, g.W+2*g.PW
-	wtP, koffP := getScratch[float32](roundUp(outC, 6)*K), getInts(K)
+	wtP, koffP := getScratch[float32](roundUp(outC, convK.tileO)*K), getInts(K)
 	defer putScratch(wtP)
 	defer putInts(koffP)
 	wt := *wtP
-	packTiles(wt, outC, K, func(o, k int) float32 { return w[o*K+k] })
+	packTiles(wt, convK.tileO, outC, K, func(o, k int) float32 { return w[o*K+k] })
 	koff := windowOffsets(*koffP, g.C, hp, wp, g.KH, g.KW)
 	p := planImplicit(g.N, g.C*hp*wp)
 	p.run(g.N, func(_, n0, nb int) {
-		xpP := getScratch[float32](nb * g.C * hp * wp)
+		xpP := getScratch[float32](nb*g.C*hp*wp + convSlack)
 		defer putScratch(xpP)
 		padImages(*xpP, nb, g.C, g.C, g.H, g.W, g.PH, g.PW, imageRows(src, l, n0, g.W))
 		implicitForward(*xpP, nb, g.C, hp, wp, g.KH, g.KW, wt, koff, outC, bias, relu, dst, n0*outC*g.OutH()*g.OutW())
@@ -232,12 +250,12 @@ func convImplicitBackward(dx, dw, db, gy, y, src []float32, l backend.Layout, w 
 	if dx != nil {
 		// Rotated filters: w'[c, (o, i, j)] = w[o, c, KH−1−i, KW−1−j].
 		kt := outC * g.KH * g.KW
-		wtP, koffGP := getScratch[float32](roundUp(g.C, 6)*kt), getInts(kt)
+		wtP, koffGP := getScratch[float32](roundUp(g.C, convK.tileO)*kt), getInts(kt)
 		defer putScratch(wtP)
 		defer putInts(koffGP)
 		wt = *wtP
 		khw := g.KH * g.KW
-		packTiles(wt, g.C, kt, func(c, k int) float32 {
+		packTiles(wt, convK.tileO, g.C, kt, func(c, k int) float32 {
 			o, r := k/khw, k%khw
 			i, j := r/g.KW, r%g.KW
 			return w[(o*g.C+c)*khw+(g.KH-1-i)*g.KW+(g.KW-1-j)]
@@ -248,7 +266,7 @@ func convImplicitBackward(dx, dw, db, gy, y, src []float32, l backend.Layout, w 
 	dws, dbs, release := partialSums(p.workers, dw, db)
 	defer release()
 	p.run(g.N, func(wk, n0, nb int) {
-		gpP := getScratch[float32](nb * og * gH * gW)
+		gpP := getScratch[float32](nb*og*gH*gW + convSlack)
 		defer putScratch(gpP)
 		gp := *gpP
 		clear(gp)
@@ -273,7 +291,7 @@ func convImplicitBackward(dx, dw, db, gy, y, src []float32, l backend.Layout, w 
 			}
 		}
 		if pw := dws[wk]; pw != nil {
-			xpP := getScratch[float32](nb * g.C * hp * wp)
+			xpP := getScratch[float32](nb*g.C*hp*wp + convSlack)
 			defer putScratch(xpP)
 			padImages(*xpP, nb, g.C, g.C, g.H, g.W, g.PH, g.PW, imageRows(src, l, n0, g.W))
 			implicitWeightGrad(pw, gp, nb, og, gH, gW, qh, qw, oh, ow, *xpP, g.C*hp*wp, wp, koff, outC)
@@ -319,7 +337,8 @@ func reluGrad(g, y float32) float32 {
 // gp holds nb gradients of og planes gh×gw (data at row qh, column qw), xp the nb padded images
 // (ximg values each, rows of xw), koff the window offsets.
 func implicitWeightGrad(dw, gp []float32, nb, og, gh, gw, qh, qw, oh, ow int, xp []float32, ximg, xw int, koff []int, outC int) {
-	nslots := nb * oh * ((ow + 15) / 16)
+	ck := convK
+	nslots := nb * oh * ((ow + ck.lanes - 1) / ck.lanes)
 	gsP, xsP, msP := getInts(nslots), getInts(nslots), getInts(nslots)
 	defer putInts(gsP)
 	defer putInts(xsP)
@@ -328,10 +347,10 @@ func implicitWeightGrad(dw, gp []float32, nb, og, gh, gw, qh, qw, oh, ow int, xp
 	s := 0
 	for b := range nb {
 		for y := range oh {
-			for x0 := 0; x0 < ow; x0 += 16 {
+			for x0 := 0; x0 < ow; x0 += ck.lanes {
 				gs[s] = ((b*og*gh+y+qh)*gw + qw + x0) * 4
 				xs[s] = (b*ximg + y*xw + x0) * 4
-				ms[s] = slotMask(ow - x0)
+				ms[s] = ck.mask(ow - x0)
 				s++
 			}
 		}
@@ -345,14 +364,14 @@ func implicitWeightGrad(dw, gp []float32, nb, og, gh, gw, qh, qw, oh, ow int, xp
 	t.masks = unsafe.Pointer(&ms[0])
 	t.slots = nslots
 	t.ostride = gh * gw * 4
-	for o0 := 0; o0 < outC; o0 += 6 {
+	for o0 := 0; o0 < outC; o0 += ck.dwO {
 		t.g = unsafe.Pointer(&gp[o0*gh*gw])
 		for k0 := 0; k0 < K; k0 += 4 {
 			for kk := range 4 {
 				t.koff[kk] = koff[min(k0+kk, K-1)]
 			}
-			convDWKernel(&t)
-			for o := o0; o < min(o0+6, outC); o++ {
+			ck.dw(&t)
+			for o := o0; o < min(o0+ck.dwO, outC); o++ {
 				for k := k0; k < min(k0+4, K); k++ {
 					dw[o*K+k] += t.out[(o-o0)*4+k-k0]
 				}

@@ -22,3 +22,15 @@ func extraDgemmArchs() []gemmArch[float64] {
 	}
 	return nil
 }
+
+// convKernelSets lists the convolution kernel sets this CPU runs.
+func convKernelSets() []*convKernels {
+	var out []*convKernels
+	if cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL {
+		out = append(out, convAVX512)
+	}
+	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
+		out = append(out, convAVX2)
+	}
+	return out
+}

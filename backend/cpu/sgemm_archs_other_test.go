@@ -5,3 +5,5 @@ package cpu
 func extraArchs() []kernelArch { return nil }
 
 func extraDgemmArchs() []gemmArch[float64] { return nil }
+
+func convKernelSets() []*convKernels { return nil }
