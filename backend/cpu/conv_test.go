@@ -3,6 +3,8 @@ package cpu
 import (
 	"fmt"
 	"math"
+	"sync"
+	"sync/atomic"
 	"math/rand/v2"
 	"testing"
 
@@ -175,4 +177,28 @@ func TestMaxPool2x2Vector(t *testing.T) {
 		Backend{}.MaxPool2dBackward(dx, &Storage[float32]{gy}, gotIdx, g)
 		closeEnough(t, fmt.Sprint(hw, " backward"), dx.Data, wantDx, 1)
 	}
+}
+
+// TestParallelForConcurrentCallers runs parallel loops from many goroutines at once and one
+// after another (the pool, then fresh goroutines when it is busy), with several widths.
+func TestParallelForConcurrentCallers(t *testing.T) {
+	var wg sync.WaitGroup
+	for c := range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 300 {
+				n := 1 + (c+i)%5
+				var hits [5]atomic.Int32
+				parallelFor(n, func(w int) { hits[w].Add(1) })
+				for w := range n {
+					if hits[w].Load() != 1 {
+						t.Errorf("width %d: worker %d ran %d times", n, w, hits[w].Load())
+						return
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }

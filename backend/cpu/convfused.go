@@ -75,19 +75,7 @@ func (p convPlan) run(n int, fn func(worker, n0, nb int)) {
 			fn(w, n0, min(p.chunk, n-n0))
 		}
 	}
-	if p.workers == 1 {
-		work(0)
-		return
-	}
-	var wg sync.WaitGroup
-	for w := range p.workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			work(w)
-		}()
-	}
-	wg.Wait()
+	parallelFor(p.workers, work)
 }
 
 // scratch hands out reusable per-call buffers.

@@ -3,7 +3,6 @@ package cpu
 import (
 	"os"
 	"runtime"
-	"sync"
 	"sync/atomic"
 )
 
@@ -246,19 +245,7 @@ func gemmThreads[T float32 | float64](arch *gemmArch[T], nthreads, m, n, k int, 
 				}
 			}
 			workers := min(nthreads, items)
-			if workers <= 1 {
-				work(0, 1)
-				continue
-			}
-			var wg sync.WaitGroup
-			for t := range workers {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					work(t, workers)
-				}()
-			}
-			wg.Wait()
+			parallelFor(workers, func(t int) { work(t, workers) })
 		}
 	}
 }
