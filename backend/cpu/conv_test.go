@@ -3,9 +3,9 @@ package cpu
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"sync"
 	"sync/atomic"
-	"math/rand/v2"
 	"testing"
 
 	"github.com/ember-ml/ember/backend"
