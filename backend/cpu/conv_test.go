@@ -164,11 +164,19 @@ func TestMaxPool2x2Vector(t *testing.T) {
 		maxPool2x2(want, wantIdx, src, g)
 		got, gotIdx := &Storage[float32]{make([]float32, n)}, &Storage[int64]{make([]int64, n)}
 		Backend{}.MaxPool2d(got, gotIdx, &Storage[float32]{src}, backend.ContiguousLayout([]int{g.N, g.C, g.H, g.W}), g)
-		for i := range want {
-			same := got.Data[i] == want[i] || (got.Data[i] != got.Data[i] && want[i] != want[i])
-			if !same || gotIdx.Data[i] != wantIdx[i] {
-				t.Fatalf("%v: output %d is %v at %d, want %v at %d", hw, i, got.Data[i], gotIdx.Data[i], want[i], wantIdx[i])
+		check := func(kernel string, vals []float32, at []int64) {
+			for i := range want {
+				same := vals[i] == want[i] || (vals[i] != vals[i] && want[i] != want[i])
+				if !same || at[i] != wantIdx[i] {
+					t.Fatalf("%s %v: output %d is %v at %d, want %v at %d", kernel, hw, i, vals[i], at[i], want[i], wantIdx[i])
+				}
 			}
+		}
+		check("selected", got.Data, gotIdx.Data)
+		for name, f := range extraPoolKernels() {
+			vals, at := make([]float32, n), make([]int64, n)
+			f(vals, at, src, planeOf(g))
+			check(name, vals, at)
 		}
 		gy := randSlice(r, n)
 		wantDx := make([]float32, len(src))

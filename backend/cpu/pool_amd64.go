@@ -8,10 +8,16 @@ import "golang.org/x/sys/cpu"
 func maxPool2x2Row(dst *float32, idx *int64, top, bot *float32, blocks int, tail *[3]int, base, w int)
 
 //go:noescape
+func maxPool2x2RowAVX2(dst *float32, idx *int64, top, bot *float32, blocks, tail, base, w int)
+
+//go:noescape
 func maxPool2x2BackRow(top, bot, gy *float32, idx *int64, blocks int, tail *[3]int, base, w int)
 
 func init() {
 	if !cpu.X86.HasAVX512F || !cpu.X86.HasAVX512VL || !cpu.X86.HasAVX512DQ || forceAVX2 {
+		if cpu.X86.HasAVX2 {
+			pool2x2Forward = pool2x2ForwardAVX2
+		}
 		return
 	}
 	pool2x2Forward = func(dst []float32, idx []int64, src []float32, g poolPlane) {
@@ -52,4 +58,15 @@ func poolBlocks(ow int) (blocks int, tail [3]int) {
 		tail[2] = 1<<max(2*rest-16, 0) - 1
 	}
 	return blocks, tail
+}
+
+// pool2x2ForwardAVX2 is the AVX2 forward pass (8 columns a block); the backward pass stays the
+// scalar scatter on these CPUs.
+func pool2x2ForwardAVX2(dst []float32, idx []int64, src []float32, g poolPlane) {
+	blocks, tail := g.ow/8, g.ow%8
+	g.eachRow(func(r0, o, base int) {
+		_, _ = src[r0+g.w+2*g.ow-1], dst[o+g.ow-1]
+		_ = idx[o+g.ow-1]
+		maxPool2x2RowAVX2(&dst[o], &idx[o], &src[r0], &src[r0+g.w], blocks, tail, base, g.w)
+	})
 }

@@ -223,3 +223,143 @@ bbody:
 bdone:
 	VZEROUPPER
 	RET
+
+// poolMask8 gives AVX2 dword masks (the 8 values ending at poolMask8+32 − 4n have their
+// first n lanes set) and poolMaskQ qword masks (4 values ending at poolMaskQ+32 − 8n).
+DATA poolMask8<>+0(SB)/8, $0xffffffffffffffff
+DATA poolMask8<>+8(SB)/8, $0xffffffffffffffff
+DATA poolMask8<>+16(SB)/8, $0xffffffffffffffff
+DATA poolMask8<>+24(SB)/8, $0xffffffffffffffff
+DATA poolMask8<>+32(SB)/8, $0
+DATA poolMask8<>+40(SB)/8, $0
+DATA poolMask8<>+48(SB)/8, $0
+DATA poolMask8<>+56(SB)/8, $0
+GLOBL poolMask8<>(SB), RODATA|NOPTR, $64
+
+DATA poolLane2<>+0(SB)/4, $0
+DATA poolLane2<>+4(SB)/4, $2
+DATA poolLane2<>+8(SB)/4, $4
+DATA poolLane2<>+12(SB)/4, $6
+DATA poolLane2<>+16(SB)/4, $8
+DATA poolLane2<>+20(SB)/4, $10
+DATA poolLane2<>+24(SB)/4, $12
+DATA poolLane2<>+28(SB)/4, $14
+GLOBL poolLane2<>(SB), RODATA|NOPTR, $32
+
+// func maxPool2x2RowAVX2(dst *float32, idx *int64, top, bot *float32, blocks, tail, base, w int)
+// maxPool2x2Row for AVX2, 8 output columns a block: blocks full blocks, then one of tail
+// (0…7) columns. Loads and stores are masked, so nothing past the row is touched.
+TEXT ·maxPool2x2RowAVX2(SB), NOSPLIT, $0-64
+	MOVQ dst+0(FP), DI
+	MOVQ idx+8(FP), R8
+	MOVQ top+16(FP), SI
+	MOVQ bot+24(FP), DX
+	MOVQ blocks+32(FP), CX
+	MOVQ tail+40(FP), R9
+	MOVQ base+48(FP), AX
+	MOVQ w+56(FP), BX
+	VMOVD AX, X10
+	VPBROADCASTD X10, Y10
+	VPADDD poolLane2<>(SB), Y10, Y10 // flat positions of the block's windows
+	MOVL $16, AX
+	VMOVD AX, X11
+	VPBROADCASTD X11, Y11            // 2·8: the next block
+	MOVL $1, AX
+	VMOVD AX, X12
+	VPBROADCASTD X12, Y12            // offset 1
+	VMOVD BX, X13
+	VPBROADCASTD X13, Y13            // offset w
+	VPADDD Y12, Y13, Y14             // offset w+1
+	LEAQ poolMask8<>+32(SB), R10
+	VMOVUPS -32(R10), Y15            // all lanes
+	VMOVUPS Y15, Y9                  // low-half input lanes
+	VMOVUPS Y15, Y8                  // high-half input lanes
+	MOVQ $0, R11                     // 1 once the tail is set up
+a2pblock:
+	TESTQ CX, CX
+	JNZ a2pbody
+	TESTQ R11, R11
+	JNZ a2pdone
+	TESTQ R9, R9
+	JZ a2pdone
+	MOVQ R10, AX
+	MOVQ R9, R12
+	SHLQ $2, R12
+	SUBQ R12, AX
+	VMOVUPS (AX), Y15                // output lanes
+	MOVQ R9, R12
+	SHLQ $1, R12                     // 2·tail input values
+	MOVQ R12, R13
+	CMPQ R13, $8
+	JLE a2plo
+	MOVQ $8, R13
+a2plo:
+	MOVQ R10, AX
+	SHLQ $2, R13
+	SUBQ R13, AX
+	VMOVUPS (AX), Y9
+	SUBQ $8, R12
+	JGE a2phi
+	MOVQ $0, R12
+a2phi:
+	MOVQ R10, AX
+	SHLQ $2, R12
+	SUBQ R12, AX
+	VMOVUPS (AX), Y8
+	MOVQ $1, R11
+	MOVQ $1, CX
+a2pbody:
+	VMASKMOVPS (SI), Y9, Y0
+	VMASKMOVPS 32(SI), Y8, Y1
+	VMASKMOVPS (DX), Y9, Y2
+	VMASKMOVPS 32(DX), Y8, Y3
+	VSHUFPS $0x88, Y1, Y0, Y4
+	VPERMPD $0xd8, Y4, Y4            // a: top even
+	VSHUFPS $0xdd, Y1, Y0, Y5
+	VPERMPD $0xd8, Y5, Y5            // b: top odd
+	VSHUFPS $0x88, Y3, Y2, Y6
+	VPERMPD $0xd8, Y6, Y6            // c: bottom even
+	VSHUFPS $0xdd, Y3, Y2, Y7
+	VPERMPD $0xd8, Y7, Y7            // d: bottom odd
+	VXORPS Y1, Y1, Y1                // offset of the best so far
+	VCMPPS $0x1e, Y4, Y5, Y0      // candidate > best
+	VCMPPS $3, Y5, Y5, Y2     // candidate is NaN
+	VCMPPS $7, Y4, Y4, Y3             // best is not NaN
+	VANDPS Y3, Y2, Y2
+	VORPS Y2, Y0, Y0
+	VBLENDVPS Y0, Y5, Y4, Y4
+	VBLENDVPS Y0, Y12, Y1, Y1
+	VCMPPS $0x1e, Y4, Y6, Y0      // candidate > best
+	VCMPPS $3, Y6, Y6, Y2     // candidate is NaN
+	VCMPPS $7, Y4, Y4, Y3             // best is not NaN
+	VANDPS Y3, Y2, Y2
+	VORPS Y2, Y0, Y0
+	VBLENDVPS Y0, Y6, Y4, Y4
+	VBLENDVPS Y0, Y13, Y1, Y1
+	VCMPPS $0x1e, Y4, Y7, Y0      // candidate > best
+	VCMPPS $3, Y7, Y7, Y2     // candidate is NaN
+	VCMPPS $7, Y4, Y4, Y3             // best is not NaN
+	VANDPS Y3, Y2, Y2
+	VORPS Y2, Y0, Y0
+	VBLENDVPS Y0, Y7, Y4, Y4
+	VBLENDVPS Y0, Y14, Y1, Y1
+	VMASKMOVPS Y4, Y15, (DI)
+	VPADDD Y10, Y1, Y1               // flat positions
+	VPMOVSXDQ X1, Y2
+	VEXTRACTI128 $1, Y1, X3
+	VPMOVSXDQ X3, Y3
+	VPMOVSXDQ X15, Y4                // qword masks from the dword mask
+	VEXTRACTI128 $1, Y15, X5
+	VPMOVSXDQ X5, Y5
+	VPMASKMOVQ Y2, Y4, (R8)
+	VPMASKMOVQ Y3, Y5, 32(R8)
+	VPADDD Y11, Y10, Y10
+	ADDQ $64, SI
+	ADDQ $64, DX
+	ADDQ $32, DI
+	ADDQ $64, R8
+	DECQ CX
+	JMP a2pblock
+a2pdone:
+	VZEROUPPER
+	RET

@@ -34,3 +34,11 @@ func convKernelSets() []*convKernels {
 	}
 	return out
 }
+
+// extraPoolKernels lists the 2×2 pooling kernels this CPU runs besides the selected one.
+func extraPoolKernels() map[string]func([]float32, []int64, []float32, poolPlane) {
+	if cpu.X86.HasAVX2 {
+		return map[string]func([]float32, []int64, []float32, poolPlane){"avx2": pool2x2ForwardAVX2}
+	}
+	return nil
+}
