@@ -48,21 +48,19 @@ func gemmRef[T float32 | float64](m, n, k int, a []T, aoff, ars, acs int, b []T,
 
 // convPlan splits a batch into chunks of images and the chunks among workers.
 type convPlan struct {
-	k, l, outC    int // window values, positions per image, output channels
 	chunk, chunks int // images per chunk, number of chunks
 	workers       int
 }
 
-func planConv(g backend.ConvGeometry, outC int) convPlan {
-	p := convPlan{k: g.C * g.KH * g.KW, l: g.OutH() * g.OutW(), outC: outC}
-	per := max(p.k, outC) * p.l
-	p.chunk = max(1, min(g.N, convChunkElems/max(per, 1)))
+// planChunks chunks a batch of n images whose buffers take per values each: chunks fit the
+// column-buffer budget, and every worker gets at least one.
+func planChunks(n, per int) convPlan {
+	p := convPlan{chunk: max(1, min(n, convChunkElems/max(per, 1)))}
 	threads := Threads()
-	if threads > 1 && g.N > 1 {
-		// Give every worker at least one chunk.
-		p.chunk = max(1, min(p.chunk, (g.N+threads-1)/threads))
+	if threads > 1 && n > 1 {
+		p.chunk = max(1, min(p.chunk, (n+threads-1)/threads))
 	}
-	p.chunks = (g.N + p.chunk - 1) / p.chunk
+	p.chunks = (n + p.chunk - 1) / p.chunk
 	p.workers = max(1, min(threads, p.chunks, maxWorkers))
 	return p
 }
@@ -78,16 +76,22 @@ func (p convPlan) run(n int, fn func(worker, n0, nb int)) {
 	parallelFor(p.workers, work)
 }
 
-// scratch hands out reusable per-call buffers.
-var scratch32, scratch64 sync.Pool
+// scratch hands out reusable per-call buffers (float workspaces and int offset lists).
+var scratch32, scratch64, scratchInt sync.Pool
 
-func getScratch[T float32 | float64](n int) *[]T {
-	pool := &scratch32
+func scratchPool[T float32 | float64 | int]() *sync.Pool {
 	var z T
-	if _, ok := any(z).(float64); ok {
-		pool = &scratch64
+	switch any(z).(type) {
+	case float32:
+		return &scratch32
+	case float64:
+		return &scratch64
 	}
-	p, _ := pool.Get().(*[]T)
+	return &scratchInt
+}
+
+func getScratch[T float32 | float64 | int](n int) *[]T {
+	p, _ := scratchPool[T]().Get().(*[]T)
 	if p == nil {
 		p = new([]T)
 	}
@@ -98,14 +102,7 @@ func getScratch[T float32 | float64](n int) *[]T {
 	return p
 }
 
-func putScratch[T float32 | float64](p *[]T) {
-	var z T
-	if _, ok := any(z).(float64); ok {
-		scratch64.Put(p)
-		return
-	}
-	scratch32.Put(p)
-}
+func putScratch[T float32 | float64 | int](p *[]T) { scratchPool[T]().Put(p) }
 
 func checkConvAct(act backend.UnaryOp) {
 	if act != backend.Identity && act != backend.ReLU {
@@ -139,8 +136,8 @@ func optData[T Elem](s backend.Storage) []T {
 }
 
 func convForward[T float32 | float64](dst, src []T, l backend.Layout, w, bias []T, g backend.ConvGeometry, outC int, relu bool, gemm gemmFunc[T]) {
-	p := planConv(g, outC)
-	K, L, O := p.k, p.l, outC
+	K, L, O := g.C*g.KH*g.KW, g.OutH()*g.OutW(), outC
+	p := planChunks(g.N, max(K, O)*L)
 	p.run(g.N, func(_, n0, nb int) {
 		ld := nb * L
 		colsP := getScratch[T](K * ld)
@@ -193,8 +190,8 @@ func (Backend) Conv2dBackward(dx, dw, db, gy, y, src backend.Storage, srcL backe
 }
 
 func convBackward[T float32 | float64](dx, dw, db, gy, y, src []T, l backend.Layout, w []T, g backend.ConvGeometry, outC int, relu bool, gemm gemmFunc[T]) {
-	p := planConv(g, outC)
-	K, L, O := p.k, p.l, outC
+	K, L, O := g.C*g.KH*g.KW, g.OutH()*g.OutW(), outC
+	p := planChunks(g.N, max(K, O)*L)
 	dws, dbs, release := partialSums(p.workers, dw, db)
 	defer release()
 	p.run(g.N, func(wk, n0, nb int) {

@@ -68,14 +68,14 @@ func implicitConvOK(g backend.ConvGeometry) bool {
 		g.PH <= g.KH-1 && g.PW <= g.KW-1
 }
 
-// padImages copies nb images (c planes each, read row by row through row) into dst, laid out as
-// nb images of cp ≥ c planes of (h+2ph)×(w+2pw) values; the border and extra planes are 0.
-func padImages(dst []float32, nb, c, cp, h, w, ph, pw int, row func(b, ch, y int) []float32) {
+// padImages copies nb images of c planes (read row by row through row) into dst as planes of
+// (h+2ph)×(w+2pw) values with a zero border.
+func padImages(dst []float32, nb, c, h, w, ph, pw int, row func(b, ch, y int) []float32) {
 	clear(dst)
 	hp, wp := h+2*ph, w+2*pw
 	for b := range nb {
 		for ch := range c {
-			plane := dst[(b*cp+ch)*hp*wp:]
+			plane := dst[(b*c+ch)*hp*wp:]
 			for y := range h {
 				copy(plane[(y+ph)*wp+pw:(y+ph)*wp+pw+w], row(b, ch, y))
 			}
@@ -185,17 +185,17 @@ func windowOffsets(off []int, c, hp, wp, kh, kw int) []int {
 func convImplicitForward(dst, src []float32, l backend.Layout, w, bias []float32, g backend.ConvGeometry, outC int, relu bool) {
 	K := g.C * g.KH * g.KW
 	hp, wp := g.H+2*g.PH, g.W+2*g.PW
-	wtP, koffP := getScratch[float32](roundUp(outC, convK.tileO)*K), getInts(K)
+	wtP, koffP := getScratch[float32](roundUp(outC, convK.tileO)*K), getScratch[int](K)
 	defer putScratch(wtP)
-	defer putInts(koffP)
+	defer putScratch(koffP)
 	wt := *wtP
 	packTiles(wt, convK.tileO, outC, K, func(o, k int) float32 { return w[o*K+k] })
 	koff := windowOffsets(*koffP, g.C, hp, wp, g.KH, g.KW)
-	p := planImplicit(g.N, g.C*hp*wp)
+	p := planChunks(g.N, g.C*hp*wp)
 	p.run(g.N, func(_, n0, nb int) {
 		xpP := getScratch[float32](nb*g.C*hp*wp + convSlack)
 		defer putScratch(xpP)
-		padImages(*xpP, nb, g.C, g.C, g.H, g.W, g.PH, g.PW, imageRows(src, l, n0, g.W))
+		padImages(*xpP, nb, g.C, g.H, g.W, g.PH, g.PW, imageRows(src, l, n0, g.W))
 		implicitForward(*xpP, nb, g.C, hp, wp, g.KH, g.KW, wt, koff, outC, bias, relu, dst, n0*outC*g.OutH()*g.OutW())
 	})
 }
@@ -219,18 +219,6 @@ func imageRows(src []float32, l backend.Layout, n0, w int) func(b, ch, y int) []
 	}
 }
 
-// planImplicit chunks a batch of n images of per values each.
-func planImplicit(n, per int) convPlan {
-	p := convPlan{}
-	p.chunk = max(1, min(n, convChunkElems/max(per, 1)))
-	if threads := Threads(); threads > 1 && n > 1 {
-		p.chunk = max(1, min(p.chunk, (n+threads-1)/threads))
-	}
-	p.chunks = (n + p.chunk - 1) / p.chunk
-	p.workers = max(1, min(Threads(), p.chunks, maxWorkers))
-	return p
-}
-
 // convImplicitBackward is Conv2dBackward through the implicit kernels.
 func convImplicitBackward(dx, dw, db, gy, y, src []float32, l backend.Layout, w []float32, g backend.ConvGeometry, outC int, relu bool) {
 	oh, ow := g.OutH(), g.OutW()
@@ -242,17 +230,17 @@ func convImplicitBackward(dx, dw, db, gy, y, src []float32, l backend.Layout, w 
 		qh, qw = g.KH-1-g.PH, g.KW-1-g.PW
 	}
 	gH, gW := oh+2*qh, ow+2*qw
-	koffP := getInts(g.C * g.KH * g.KW)
-	defer putInts(koffP)
+	koffP := getScratch[int](g.C * g.KH * g.KW)
+	defer putScratch(koffP)
 	koff := windowOffsets(*koffP, g.C, hp, wp, g.KH, g.KW)
 	var wt []float32
 	var koffG []int
 	if dx != nil {
 		// Rotated filters: w'[c, (o, i, j)] = w[o, c, KH−1−i, KW−1−j].
 		kt := outC * g.KH * g.KW
-		wtP, koffGP := getScratch[float32](roundUp(g.C, convK.tileO)*kt), getInts(kt)
+		wtP, koffGP := getScratch[float32](roundUp(g.C, convK.tileO)*kt), getScratch[int](kt)
 		defer putScratch(wtP)
-		defer putInts(koffGP)
+		defer putScratch(koffGP)
 		wt = *wtP
 		khw := g.KH * g.KW
 		packTiles(wt, convK.tileO, g.C, kt, func(c, k int) float32 {
@@ -262,7 +250,7 @@ func convImplicitBackward(dx, dw, db, gy, y, src []float32, l backend.Layout, w 
 		})
 		koffG = windowOffsets(*koffGP, outC, gH, gW, g.KH, g.KW)
 	}
-	p := planImplicit(g.N, max(g.C*hp*wp, og*gH*gW))
+	p := planChunks(g.N, max(g.C*hp*wp, og*gH*gW))
 	dws, dbs, release := partialSums(p.workers, dw, db)
 	defer release()
 	p.run(g.N, func(wk, n0, nb int) {
@@ -293,7 +281,7 @@ func convImplicitBackward(dx, dw, db, gy, y, src []float32, l backend.Layout, w 
 		if pw := dws[wk]; pw != nil {
 			xpP := getScratch[float32](nb*g.C*hp*wp + convSlack)
 			defer putScratch(xpP)
-			padImages(*xpP, nb, g.C, g.C, g.H, g.W, g.PH, g.PW, imageRows(src, l, n0, g.W))
+			padImages(*xpP, nb, g.C, g.H, g.W, g.PH, g.PW, imageRows(src, l, n0, g.W))
 			implicitWeightGrad(pw, gp, nb, og, gH, gW, qh, qw, oh, ow, *xpP, g.C*hp*wp, wp, koff, outC)
 		}
 		if dx != nil {
@@ -339,10 +327,10 @@ func reluGrad(g, y float32) float32 {
 func implicitWeightGrad(dw, gp []float32, nb, og, gh, gw, qh, qw, oh, ow int, xp []float32, ximg, xw int, koff []int, outC int) {
 	ck := convK
 	nslots := nb * oh * ((ow + ck.lanes - 1) / ck.lanes)
-	gsP, xsP, msP := getInts(nslots), getInts(nslots), getInts(nslots)
-	defer putInts(gsP)
-	defer putInts(xsP)
-	defer putInts(msP)
+	gsP, xsP, msP := getScratch[int](nslots), getScratch[int](nslots), getScratch[int](nslots)
+	defer putScratch(gsP)
+	defer putScratch(xsP)
+	defer putScratch(msP)
 	gs, xs, ms := *gsP, *xsP, *msP
 	s := 0
 	for b := range nb {
@@ -377,28 +365,5 @@ func implicitWeightGrad(dw, gp []float32, nb, og, gh, gw, qh, qw, oh, ow int, xp
 				}
 			}
 		}
-	}
-}
-
-var intPool = make(chan *[]int, 16)
-
-func getInts(n int) *[]int {
-	var p *[]int
-	select {
-	case p = <-intPool:
-	default:
-		p = new([]int)
-	}
-	if cap(*p) < n {
-		*p = make([]int, n)
-	}
-	*p = (*p)[:n]
-	return p
-}
-
-func putInts(p *[]int) {
-	select {
-	case intPool <- p:
-	default:
 	}
 }
