@@ -141,6 +141,7 @@ const (
 	Not                      // logical not (bool)
 	Floor                    // ⌊x⌋ (float)
 	Identity                 // x (for BiasAct without an activation)
+	Round                    // x rounded to the nearest integer, halves to even (float)
 )
 
 // UnaryParams carries the scalar parameters of a unary op (slope, alpha, beta, bounds).

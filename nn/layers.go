@@ -244,15 +244,18 @@ type densePlan struct {
 func Sequential(layers ...Module) *SequentialContainer { return &SequentialContainer{Layers: layers} }
 
 // Forward feeds x through every layer. A Linear layer followed by ReLU, Tanh or Sigmoid, and a
-// Conv2d followed by ReLU, run as one fused op, which computes the same numbers with less overhead. When no gradients are
-// recorded, activations passed between standard layers are recycled once consumed.
+// Conv2d followed by ReLU, run as one fused op, which computes the same numbers with less
+// overhead. When no gradients are recorded, activations that the loop itself allocated are
+// recycled once the next standard layer has consumed them; the caller's input, and views of
+// it, are never recycled.
 func (s *SequentialContainer) Forward(x *tensor.Tensor) *tensor.Tensor {
 	if plan := s.densePlan(); plan != nil && x.Dim() == 2 {
 		return tensor.MLP(x, plan, &s.mlp)
 	}
-	input := x
 	recycle := !tensor.GradEnabled()
-	var owned *tensor.Tensor // an activation this loop made and may recycle
+	// owned is an activation this loop allocated (never the caller's input or a view of it);
+	// x is owned or a view of owned, or the input or a view of the input.
+	var owned *tensor.Tensor
 	for i := 0; i < len(s.Layers); i++ {
 		var next *tensor.Tensor
 		layer := s.Layers[i]
@@ -274,11 +277,16 @@ func (s *SequentialContainer) Forward(x *tensor.Tensor) *tensor.Tensor {
 		if next == nil {
 			next = layer.Forward(x)
 		}
-		if recycle && owned != nil && owned != input && !next.SharesStorage(owned) && isStandard(layer) {
-			tensor.Release(owned)
-		}
-		owned = nil
-		if recycle && isStandard(layer) && next != x {
+		switch {
+		case !recycle:
+		case !isStandard(layer):
+			owned = nil // the layer may keep its input: never recycle it
+		case !next.SharesStorage(x):
+			// next is fresh storage and x (the owned activation or a view of it, or the
+			// caller's input) is consumed.
+			if owned != nil {
+				tensor.Release(owned)
+			}
 			owned = next
 		}
 		x = next

@@ -231,7 +231,8 @@ func nllParts(op string, logp, target *tensor.Tensor, o lossOptions) (loss, w *t
 		}
 	}
 	safe := tensor.Where(ignored, tensor.ZerosOf(tensor.Int64), y)
-	picked := logp.Gather(1, safe.Unsqueeze(1)).Squeeze(1)
+	// Ignored rows are not read: their (possibly infinite) log-probabilities are masked out.
+	picked := logp.Gather(1, safe.Unsqueeze(1)).Squeeze(1).MaskedFill(ignored, 0)
 	w = tensor.OnesLike(picked)
 	if o.weight != nil {
 		if o.weight.Dim() != 1 || o.weight.Size(0) != c {
@@ -241,6 +242,18 @@ func nllParts(op string, logp, target *tensor.Tensor, o lossOptions) (loss, w *t
 	}
 	w = w.MaskedFill(ignored, 0)
 	return picked.Mul(w).Neg(), w
+}
+
+// weightedMean returns Σ l / Σ w, the mean of PyTorch's nll_loss. When every target is
+// ignored the weights sum to 0 and the value is NaN, as in PyTorch, but the gradient is 0,
+// also as in PyTorch (it scales by 1/Σw only where Σw ≠ 0).
+func weightedMean(l, w *tensor.Tensor) *tensor.Tensor {
+	total := w.Detach().Sum()
+	out := l.Detach().Sum().Div(total)
+	return tensor.Attach("NllLossBackward0", out, []*tensor.Tensor{l}, func(g *tensor.Tensor) []*tensor.Tensor {
+		scale := g.Div(total).MaskedFill(total.EqScalar(0), 0)
+		return []*tensor.Tensor{scale.Expand(l.Shape()...)}
+	})
 }
 
 // reshapeLike returns a flat per-sample loss in the target's shape (for reduction "none").
@@ -259,7 +272,7 @@ func NLLLoss(opts ...LossOption) Loss {
 		case "sum":
 			return l.Sum()
 		}
-		return l.Sum().Div(w.Sum())
+		return weightedMean(l, w)
 	}
 }
 
@@ -284,6 +297,10 @@ func CrossEntropyLoss(opts ...LossOption) Loss {
 			wvec = o.weight.To(logp.DType())
 		}
 		if target.DType().IsFloat() {
+			if target.Dim() == input.Dim()-1 {
+				panic(fmt.Sprintf("cross_entropy: target %v has dtype %v: class-index targets must be int64 (use target.To(tensor.Int64)); "+
+					"float targets are class probabilities shaped like the input %v", target.Shape(), target.DType(), input.Shape()))
+			}
 			sameShapes("cross_entropy", input, target)
 			y := classLast(target.To(logp.DType()))
 			if o.labelSmoothing > 0 {
@@ -313,7 +330,7 @@ func CrossEntropyLoss(opts ...LossOption) Loss {
 		case "sum":
 			out = nll.Sum()
 		default:
-			out = nll.Sum().Div(w.Sum())
+			out = weightedMean(nll, w)
 		}
 		if o.labelSmoothing == 0 {
 			return out
@@ -332,9 +349,9 @@ func CrossEntropyLoss(opts ...LossOption) Loss {
 			sm = smooth.Sum()
 		default:
 			if wvec != nil {
-				sm = smooth.Sum().Div(w.Sum())
+				sm = weightedMean(smooth, w)
 			} else {
-				sm = smooth.Sum().Div(ignored.LogicalNot().Sum().To(smooth.DType()))
+				sm = weightedMean(smooth, ignored.LogicalNot().To(smooth.DType()))
 			}
 		}
 		return out.MulScalar(1 - o.labelSmoothing).Add(sm.MulScalar(o.labelSmoothing / float64(c)))

@@ -284,11 +284,12 @@ func TestInferenceRecyclingKeepsResults(t *testing.T) {
 	m := nn.Sequential(nn.Linear(8, 64), nn.ReLU(), nn.Linear(64, 64), nn.Tanh(), nn.Dropout(0.5), nn.Flatten(), nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 3))
 	m.Eval()
 	g := tensor.NewGenerator(1)
-	var inputs, outputs, want []*tensor.Tensor
+	var inputs, copies, outputs, want []*tensor.Tensor
 	for range 20 {
 		x := tensor.Randn(g, 50, 8)
 		inputs = append(inputs, x)
-		want = append(want, m.Forward(x)) // with grad mode on: nothing is recycled
+		copies = append(copies, x.Clone()) // taken before any forward pass
+		want = append(want, m.Forward(x))  // with grad mode on: nothing is recycled
 	}
 	tensor.NoGrad(func() {
 		for _, x := range inputs {
@@ -299,8 +300,8 @@ func TestInferenceRecyclingKeepsResults(t *testing.T) {
 		if err := tensortest.Close(outputs[i], want[i], 0, 0); err != nil {
 			t.Fatalf("output %d: %v", i, err)
 		}
-		if err := tensortest.Close(inputs[i], inputs[i].Clone(), 0, 0); err != nil {
-			t.Fatal(err)
+		if err := tensortest.Close(inputs[i], copies[i], 0, 0); err != nil {
+			t.Fatalf("input %d changed: %v", i, err)
 		}
 	}
 }
@@ -360,5 +361,70 @@ func TestSequentialConcurrentInference(t *testing.T) {
 	close(errs)
 	for e := range errs {
 		t.Fatal(e)
+	}
+}
+
+// TestInferenceNeverRecyclesTheInput: Flatten returns a view of the caller's input; the layer
+// loop must not hand that storage back for reuse (it used to, zeroing the input).
+func TestInferenceNeverRecyclesTheInput(t *testing.T) {
+	m := nn.Sequential(nn.Flatten(), nn.Linear(128, 1))
+	x := tensor.Ones(2, 1, 16, 8)
+	tensor.NoGrad(func() { m.Forward(x) })
+	if s := x.Sum().Item(); s != 256 {
+		t.Fatalf("input sums to %v after the forward pass, want 256", s)
+	}
+	// A later allocation of the same size must not share the input's memory.
+	var y *tensor.Tensor
+	tensor.NoGrad(func() { y = m.Forward(tensor.Zeros(2, 1, 16, 8)) })
+	_ = y
+	if s := x.Sum().Item(); s != 256 {
+		t.Fatalf("input sums to %v after a second forward pass, want 256", s)
+	}
+	// Inside a chain, views of an activation the loop made keep it alive until consumed.
+	m2 := nn.Sequential(nn.Linear(128, 300), nn.Flatten(), nn.ReLU(), nn.Linear(300, 2))
+	x2 := tensor.Randn(tensor.NewGenerator(3), 4, 128)
+	want := m2.Forward(x2)
+	var got *tensor.Tensor
+	tensor.NoGrad(func() { got = m2.Forward(x2) })
+	if err := tensortest.Close(got, want, 0, 0); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestManualSeedReseedsLayersBuiltEarlier: like torch.manual_seed, ManualSeed changes the
+// masks of a Dropout built before it (the default generator is reseeded, not replaced).
+func TestManualSeedReseedsLayersBuiltEarlier(t *testing.T) {
+	d := nn.Dropout(0.5)
+	x := tensor.Ones(64)
+	tensor.ManualSeed(7)
+	a := d.Forward(x).Float32s()
+	tensor.ManualSeed(7)
+	b := d.Forward(x).Float32s()
+	if !slices.Equal(a, b) {
+		t.Fatal("ManualSeed did not restart the dropout masks of a layer built before it")
+	}
+	tensor.ManualSeed(8)
+	if c := d.Forward(x).Float32s(); slices.Equal(a, c) {
+		t.Fatal("another seed gave the same mask")
+	}
+}
+
+// TestLayersBuiltInGoroutines draws initial weights from the shared default generator in
+// many goroutines at once (run with -race); every draw must come out whole and distinct.
+func TestLayersBuiltInGoroutines(t *testing.T) {
+	var wg sync.WaitGroup
+	layers := make([]*nn.LinearLayer, 16)
+	for i := range layers {
+		wg.Add(1)
+		go func() { defer wg.Done(); layers[i] = nn.Linear(32, 32) }()
+	}
+	wg.Wait()
+	seen := map[float32]bool{}
+	for _, l := range layers {
+		v := l.Weight.Float32s()[0]
+		if seen[v] {
+			t.Fatal("two layers drew the same weights")
+		}
+		seen[v] = true
 	}
 }

@@ -38,24 +38,9 @@ func RegisteredOps() []string {
 	return names
 }
 
-var noGradDepth atomic.Int32
-
-// GradEnabled reports whether ops currently record autograd history.
-func GradEnabled() bool { return noGradDepth.Load() == 0 }
-
-// NoGrad runs f without recording autograd history, like `with torch.no_grad():`.
-// The setting is process-wide.
-func NoGrad(f func()) {
-	noGradDepth.Add(1)
-	defer noGradDepth.Add(-1)
-	f()
-}
-
-// record attaches autograd history to out when grad mode is on and an input requires grad.
+// record attaches autograd history to out when an input requires grad and grad mode is on in
+// the calling goroutine.
 func record(name string, out *Tensor, inputs []*Tensor, backward func(g *Tensor) []*Tensor) *Tensor {
-	if !GradEnabled() {
-		return out
-	}
 	need := false
 	for _, in := range inputs {
 		if in != nil && in.requiresGrad {
@@ -63,7 +48,7 @@ func record(name string, out *Tensor, inputs []*Tensor, backward func(g *Tensor)
 			break
 		}
 	}
-	if !need {
+	if !need || !GradEnabled() {
 		return out
 	}
 	out.requiresGrad = true
@@ -118,22 +103,67 @@ func (t *Tensor) Backward(opts ...BackwardOption) {
 	NoGrad(func() { runBackward(t, g, cfg.retain) })
 }
 
-// bwdEpoch numbers Backward passes; a tensor's bwdMark records the pass that visited it.
+// bwdEpoch numbers Backward passes.
 var bwdEpoch atomic.Uint64
+
+// claim makes pass the owner of t's backward scratch (bwdGrad) and reports whether t was not
+// yet visited by pass. A tensor owned by another pass means two Backward calls run at once
+// through shared tensors (one model trained from two goroutines): that fails loudly rather
+// than mixing their gradients.
+func (t *Tensor) claim(pass uint64) bool {
+	cur := t.bwdPass.Load()
+	if cur == pass {
+		return false
+	}
+	if cur != 0 || !t.bwdPass.CompareAndSwap(0, pass) {
+		panic("backward: a tensor of this graph is in use by a Backward running in another goroutine; " +
+			"training one model, or parameters shared between graphs, from two goroutines at once is not supported")
+	}
+	t.bwdGrad = nil
+	return true
+}
+
+// release hands the tensors claimed by a pass back.
+func release(ts []*Tensor) {
+	for _, t := range ts {
+		if t != nil {
+			t.bwdGrad = nil
+			t.bwdPass.Store(0)
+		}
+	}
+}
+
+func releaseIfOwned(t *Tensor, pass uint64) {
+	if t.bwdPass.Load() == pass {
+		t.bwdGrad = nil
+		t.bwdPass.Store(0)
+	}
+}
 
 // topoOrder returns the tensors that require grad reachable from root, each after all
 // tensors that consume it (reverse post-order of an iterative depth-first search), so the
-// order is deterministic and deep graphs cannot overflow the stack. It marks every tensor it
-// returns with mark.
-func topoOrder(root *Tensor, mark uint64) []*Tensor {
+// order is deterministic and deep graphs cannot overflow the stack. It claims every tensor
+// it visits for pass; the caller releases them (it releases them itself if it panics).
+func topoOrder(root *Tensor, pass uint64) []*Tensor {
 	type frame struct {
 		t    *Tensor
 		next int
 	}
 	post := make([]*Tensor, 0, 64)
-	root.bwdMark = mark
 	stack := make([]frame, 1, 64)
 	stack[0] = frame{t: root}
+	done := false
+	defer func() {
+		if !done { // a concurrent pass was found: let go of what this one holds
+			for _, f := range stack {
+				releaseIfOwned(f.t, pass)
+			}
+			for _, t := range post {
+				releaseIfOwned(t, pass)
+			}
+		}
+	}()
+	root.claim(pass)
 	for len(stack) > 0 {
 		f := &stack[len(stack)-1]
 		var ins []*Tensor
@@ -143,9 +173,7 @@ func topoOrder(root *Tensor, mark uint64) []*Tensor {
 		if f.next < len(ins) {
 			in := ins[f.next]
 			f.next++
-			if in != nil && in.requiresGrad && in.bwdMark != mark {
-				in.bwdMark = mark
-				in.bwdGrad = nil
+			if in != nil && in.requiresGrad && in.claim(pass) {
 				stack = append(stack, frame{t: in})
 			}
 			continue
@@ -153,15 +181,17 @@ func topoOrder(root *Tensor, mark uint64) []*Tensor {
 		post = append(post, f.t)
 		stack = stack[:len(stack)-1]
 	}
+	done = true
 	slices.Reverse(post)
 	return post
 }
 
 // runBackward propagates g from root. Pending gradients live in each tensor's bwdGrad while
-// the pass runs, so the pass allocates no maps; concurrent Backward calls must not share
-// tensors.
+// the pass runs (so the pass allocates no maps); the pass owns the tensors it visits until it
+// ends, so concurrent passes through shared tensors panic instead of corrupting each other.
 func runBackward(root, g *Tensor, retain bool) {
 	order := topoOrder(root, bwdEpoch.Add(1))
+	defer release(order)
 	root.bwdGrad = g
 	// Gradients computed in this pass are fresh tensors or views of other gradients; a leaf
 	// may keep one without a copy unless its storage is the caller's (root) or already kept.
@@ -237,4 +267,14 @@ func Attach(name string, out *Tensor, inputs []*Tensor, backward func(g *Tensor)
 		panic("attach: out already has autograd history; compute it inside NoGrad")
 	}
 	return record(name, out, inputs, backward)
+}
+
+// plain returns t, or a view of it without autograd history when it requires grad: ops on it
+// record nothing. Ops that compute their result from other ops and attach their own backward
+// use it instead of a grad-mode scope, so they never touch the caller's grad mode.
+func (t *Tensor) plain() *Tensor {
+	if !t.requiresGrad {
+		return t
+	}
+	return t.Detach()
 }

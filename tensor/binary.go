@@ -51,7 +51,7 @@ func binaryKernel(name string, op backend.BinaryOp, a, b *Tensor, dt DType) *Ten
 	shape := mustBroadcast(name, a.layout.Shape, b.layout.Shape)
 	ac, bc := a, b
 	if a.DType() != dt || b.DType() != dt {
-		NoGrad(func() { ac, bc = a.To(dt), b.To(dt) })
+		ac, bc = a.plain().To(dt), b.plain().To(dt)
 	}
 	outDT := dt
 	if op.IsComparison() {
@@ -254,8 +254,7 @@ func Where(cond, a, b *Tensor) *Tensor {
 	sameDevice("where", a, b)
 	shape := mustBroadcast("where", mustBroadcast("where", cond.layout.Shape, a.layout.Shape), b.layout.Shape)
 	dt := PromoteTypes(a.DType(), b.DType())
-	var ac, bc, cc *Tensor
-	NoGrad(func() { ac, bc, cc = a.To(dt), b.To(dt), cond.To(Bool) })
+	ac, bc, cc := a.plain().To(dt), b.plain().To(dt), cond.plain().To(Bool)
 	out := ZerosOf(dt, shape...)
 	out.be().Where(out.storage, cc.storage, cc.expandLayout("where", shape), ac.storage, ac.expandLayout("where", shape), bc.storage, bc.expandLayout("where", shape))
 	return record(opWhere, out, []*Tensor{a, b}, func(g *Tensor) []*Tensor {
@@ -273,8 +272,7 @@ func (t *Tensor) MaskedFill(mask *Tensor, v float64) *Tensor {
 	if !sameShape(shape, t.layout.Shape) {
 		panic(fmt.Sprintf("masked_fill: mask of shape %v does not broadcast to tensor shape %v", mask.layout.Shape, t.layout.Shape))
 	}
-	var out *Tensor
-	NoGrad(func() { out = Where(mask, FullOf(t.DType(), v), t) })
+	out := Where(mask, FullOf(t.DType(), v), t.plain())
 	return record(opMaskFill, out, []*Tensor{t}, func(g *Tensor) []*Tensor {
 		return []*Tensor{Where(mask, ZerosOf(g.DType()), g)}
 	})

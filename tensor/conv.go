@@ -158,13 +158,11 @@ var opConv2d = defOp("ConvolutionBackward0")
 // conv2dFused runs a one-group convolution through the backend's fused kernels.
 func conv2dFused(x, weight, bias *Tensor, w Window, act string) *Tensor {
 	dt, xs, ws, bs := affineOperands("conv2d", x, weight, bias)
-	NoGrad(func() {
-		// The kernels read the filters and the bias as bare storages.
-		ws = dense(ws)
-		if bs != nil {
-			bs = dense(bs)
-		}
-	})
+	// The kernels read the filters and the bias as bare storages.
+	ws = dense(ws.plain())
+	if bs != nil {
+		bs = dense(bs.plain())
+	}
 	g := xs.geometry("conv2d", w)
 	outC := ws.layout.Shape[0]
 	op := actOp(act)

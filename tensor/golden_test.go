@@ -125,6 +125,7 @@ var goldenOps = map[string]func(in []*T, a args) []*T{
 	"matmul":      func(in []*T, a args) []*T { return one(in[0].MatMul(in[1])) },
 	"softmax":     func(in []*T, a args) []*T { return one(in[0].Softmax(a.i("dim"))) },
 	"log_softmax": func(in []*T, a args) []*T { return one(in[0].LogSoftmax(a.i("dim"))) },
+	"round":       func(in []*T, a args) []*T { return one(in[0].Round()) },
 	"cat":         func(in []*T, a args) []*T { return one(tensor.Cat(in, a.i("dim"))) },
 	"stack":       func(in []*T, a args) []*T { return one(tensor.Stack(in, a.i("dim"))) },
 	"split":       func(in []*T, a args) []*T { return in[0].Split(a.i("size"), a.i("dim")) },

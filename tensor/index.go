@@ -81,8 +81,7 @@ func (t *Tensor) ScatterAdd(dim int, index, src *Tensor) *Tensor {
 		n = t.layout.Shape[dim]
 	}
 	checkIndex("scatter_add", index, n)
-	var out, s *Tensor
-	NoGrad(func() { out, s = t.To(t.DType()).Clone(), src.To(t.DType()) })
+	out, s := t.plain().Clone(), src.plain().To(t.DType())
 	outL := out.layout
 	if out.Dim() == 0 {
 		outL = backend.Layout{Shape: []int{1}, Strides: []int{1}}
@@ -113,8 +112,7 @@ func (t *Tensor) IndexSelect(dim int, index *Tensor) *Tensor {
 	st := make([]int, len(shape))
 	st[dim] = idx.layout.Strides[0]
 	wide := idx.view(backend.Layout{Shape: shape, Strides: st, Offset: idx.layout.Offset})
-	var out *Tensor
-	NoGrad(func() { out = t.gather(dim, wide, false) })
+	out := t.plain().gather(dim, wide, false)
 	if t.Dim() == 0 {
 		out = out.Reshape()
 	}
@@ -350,9 +348,7 @@ func (t *Tensor) TakeRows(rows []int) *Tensor {
 	for i, r := range rows {
 		idx[i] = int64(r)
 	}
-	var out *Tensor
-	NoGrad(func() { out = t.IndexSelect(0, FromSlice(idx, len(idx))) })
-	return out.Detach()
+	return t.plain().IndexSelect(0, FromSlice(idx, len(idx)))
 }
 
 func takeHost(t *Tensor, rows []int, width int, shape []int) *Tensor {

@@ -64,25 +64,18 @@ func (t *Tensor) coversStorage() bool {
 	return t.layout.Offset == 0 && t.Numel() == t.storage.Len() && t.IsContiguous()
 }
 
-var (
-	defaultGenMu sync.Mutex
-	defaultGen   = NewGenerator(0)
-)
+// defaultGen is the process-wide generator; it is never replaced, only reseeded, so layers
+// that hold it follow ManualSeed.
+var defaultGen = NewGenerator(0)
 
-// ManualSeed reseeds the default generator, like torch.manual_seed.
-func ManualSeed(seed uint64) {
-	defaultGenMu.Lock()
-	defer defaultGenMu.Unlock()
-	defaultGen = NewGenerator(seed)
-}
+// ManualSeed reseeds the default generator in place, like torch.manual_seed: everything that
+// draws from it (layers built earlier included, e.g. Dropout's masks) restarts from seed.
+func ManualSeed(seed uint64) { defaultGen.ManualSeed(seed) }
 
 // DefaultGenerator returns the process-wide generator that layers use for initialisation
-// when no generator is given. It starts from seed 0, so programs are reproducible by default.
-func DefaultGenerator() *Generator {
-	defaultGenMu.Lock()
-	defer defaultGenMu.Unlock()
-	return defaultGen
-}
+// when no generator is given. It starts from seed 0, so programs are reproducible by default,
+// and it is safe for concurrent use.
+func DefaultGenerator() *Generator { return defaultGen }
 
 // Storage recycling for inference. Release hands a tensor's storage back for reuse by the next
 // allocation of the same dtype and size; it is how nn.Sequential recycles the activations

@@ -120,12 +120,10 @@ func affineOperands(op string, x, w, b *Tensor) (DType, *Tensor, *Tensor, *Tenso
 	sameDevice(op, x, w)
 	xs, ws, bs := x, w, b
 	if x.DType() != dt || w.DType() != dt || (b != nil && b.DType() != dt) {
-		NoGrad(func() {
-			xs, ws = x.To(dt), w.To(dt)
-			if b != nil {
-				bs = b.To(dt)
-			}
-		})
+		xs, ws = x.plain().To(dt), w.plain().To(dt)
+		if b != nil {
+			bs = b.plain().To(dt)
+		}
 	}
 	return dt, xs, ws, bs
 }

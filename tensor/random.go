@@ -3,32 +3,65 @@ package tensor
 import (
 	"fmt"
 	"math/rand/v2"
+	"sync"
 )
 
 // Generator is a seeded source of random numbers for tensor creation and shuffling.
-// The same seed always produces the same sequence. A Generator is not safe for concurrent use.
+// The same seed always produces the same sequence. A Generator is safe for concurrent use:
+// each draw of a whole tensor holds its lock, so goroutines sharing one generator get
+// disjoint parts of its sequence (in an order that depends on scheduling; give each
+// goroutine its own generator for reproducible concurrent runs).
 type Generator struct {
-	pcg *rand.PCG
-	r   *rand.Rand
+	mu     sync.Mutex
+	pcg    *rand.PCG
+	r      *rand.Rand // draws from pcg; use only while holding mu
+	locked *rand.Rand // draws from pcg, locking mu for each number
 }
 
 // NewGenerator returns a generator seeded with seed.
 func NewGenerator(seed uint64) *Generator {
-	p := rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)
-	return &Generator{pcg: p, r: rand.New(p)}
+	g := &Generator{pcg: rand.NewPCG(0, 0)}
+	g.pcg.Seed(seed, seed^genSeedMix)
+	g.r = rand.New(g.pcg)
+	g.locked = rand.New(lockedSource{g})
+	return g
 }
 
-// Rand returns the generator's *rand.Rand, for code that needs math/rand directly.
-func (g *Generator) Rand() *rand.Rand { return g.r }
+const genSeedMix = 0x9e3779b97f4a7c15
+
+// ManualSeed resets g to the start of seed's sequence, in place: layers and loaders holding
+// g see the new sequence, as with torch.Generator.manual_seed.
+func (g *Generator) ManualSeed(seed uint64) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.pcg.Seed(seed, seed^genSeedMix)
+}
+
+// lockedSource makes each number drawn through Generator.Rand take the generator's lock.
+type lockedSource struct{ g *Generator }
+
+func (s lockedSource) Uint64() uint64 {
+	s.g.mu.Lock()
+	defer s.g.mu.Unlock()
+	return s.g.pcg.Uint64()
+}
+
+// Rand returns a *rand.Rand that draws from g's sequence, for code that needs math/rand
+// directly; it is safe for concurrent use.
+func (g *Generator) Rand() *rand.Rand { return g.locked }
 
 // State returns the generator's state; SetState restores it, so a run can resume exactly.
 func (g *Generator) State() []byte {
+	g.mu.Lock()
+	defer g.mu.Unlock()
 	b, _ := g.pcg.MarshalBinary()
 	return b
 }
 
 // SetState restores a state returned by State.
 func (g *Generator) SetState(b []byte) error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
 	if err := g.pcg.UnmarshalBinary(b); err != nil {
 		return fmt.Errorf("generator: set state: %w", err)
 	}
@@ -36,44 +69,59 @@ func (g *Generator) SetState(b []byte) error {
 }
 
 // Seed returns a fresh seed drawn from g, for deriving independent generators.
-func (g *Generator) Seed() uint64 { return g.r.Uint64() }
+func (g *Generator) Seed() uint64 { return g.locked.Uint64() }
+
+// draw runs f with g locked, handing it the unlocked *rand.Rand.
+func (g *Generator) draw(f func(r *rand.Rand)) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	f(g.r)
+}
 
 // Rand returns float32 values uniform on [0, 1).
 func Rand(g *Generator, shape ...int) *Tensor {
 	vals := make([]float32, numelOf("rand", shape))
-	for i := range vals {
-		vals[i] = float32(g.r.Float64())
-		for vals[i] == 1 { // rounding to float32 may reach 1
-			vals[i] = float32(g.r.Float64())
+	g.draw(func(r *rand.Rand) {
+		for i := range vals {
+			vals[i] = float32(r.Float64())
+			for vals[i] == 1 { // rounding to float32 may reach 1
+				vals[i] = float32(r.Float64())
+			}
 		}
-	}
+	})
 	return FromSlice(vals, shape...)
 }
 
 // Randn returns float32 values from the standard normal distribution.
 func Randn(g *Generator, shape ...int) *Tensor {
 	vals := make([]float32, numelOf("randn", shape))
-	for i := range vals {
-		vals[i] = float32(g.r.NormFloat64())
-	}
+	g.draw(func(r *rand.Rand) {
+		for i := range vals {
+			vals[i] = float32(r.NormFloat64())
+		}
+	})
 	return FromSlice(vals, shape...)
 }
 
 // Uniform returns float32 values uniform on [low, high).
 func Uniform(g *Generator, low, high float64, shape ...int) *Tensor {
 	vals := make([]float32, numelOf("uniform", shape))
-	for i := range vals {
-		vals[i] = float32(low + (high-low)*g.r.Float64())
-	}
+	g.draw(func(r *rand.Rand) {
+		for i := range vals {
+			vals[i] = float32(low + (high-low)*r.Float64())
+		}
+	})
 	return FromSlice(vals, shape...)
 }
 
 // Normal returns float32 values from a normal distribution with the given mean and std.
 func Normal(g *Generator, mean, std float64, shape ...int) *Tensor {
 	vals := make([]float32, numelOf("normal", shape))
-	for i := range vals {
-		vals[i] = float32(mean + std*g.r.NormFloat64())
-	}
+	g.draw(func(r *rand.Rand) {
+		for i := range vals {
+			vals[i] = float32(mean + std*r.NormFloat64())
+		}
+	})
 	return FromSlice(vals, shape...)
 }
 
@@ -83,9 +131,11 @@ func Randint(g *Generator, low, high int64, shape ...int) *Tensor {
 		panic(fmt.Sprintf("randint: low >= high (%d >= %d)", low, high))
 	}
 	vals := make([]int64, numelOf("randint", shape))
-	for i := range vals {
-		vals[i] = low + g.r.Int64N(high-low)
-	}
+	g.draw(func(r *rand.Rand) {
+		for i := range vals {
+			vals[i] = low + r.Int64N(high-low)
+		}
+	})
 	return FromSlice(vals, shape...)
 }
 
@@ -95,7 +145,9 @@ func Randperm(g *Generator, n int) *Tensor {
 		panic(fmt.Sprintf("randperm: n must be non-negative, got %d", n))
 	}
 	vals := make([]int64, n)
-	for i, p := range g.r.Perm(n) {
+	var perm []int
+	g.draw(func(r *rand.Rand) { perm = r.Perm(n) })
+	for i, p := range perm {
 		vals[i] = int64(p)
 	}
 	return FromSlice(vals, n)

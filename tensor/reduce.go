@@ -75,7 +75,7 @@ func (t *Tensor) planReduce(op string, dims []int, keepdim bool) reduction {
 func (t *Tensor) reduceKernel(op backend.ReduceOp, r reduction, dt DType) *Tensor {
 	src := t
 	if src.DType() != dt {
-		NoGrad(func() { src = t.To(dt) })
+		src = t.plain().To(dt)
 	}
 	out := ZerosOf(dt, r.outShape...)
 	out.be().Reduce(op, out.storage, src.storage, src.layout, r.dims)
@@ -117,8 +117,7 @@ func (t *Tensor) MeanDims(dims []int, keepdim bool) *Tensor { return t.mean(opMe
 func (t *Tensor) mean(name string, dims []int, keepdim bool) *Tensor {
 	r := t.planReduce("mean", dims, keepdim)
 	dt := floatOr32(t.DType())
-	var out *Tensor
-	NoGrad(func() { out = t.reduceKernel(backend.Sum, r, dt).DivScalar(float64(r.count)) })
+	out := t.reduceKernel(backend.Sum, r, dt).DivScalar(float64(r.count))
 	return record(name, out, []*Tensor{t}, func(g *Tensor) []*Tensor {
 		return []*Tensor{t.expandGrad(g.DivScalar(float64(r.count)), r)}
 	})
@@ -229,7 +228,7 @@ func (t *Tensor) extremeDim(name, gradName string, op backend.ReduceOp, dim int,
 		src = t.Reshape(1)
 	}
 	d := src.normDim(name, dim)
-	NoGrad(func() { vals = src.Gather(d, idx) })
+	vals = src.plain().Gather(d, idx)
 	r := t.planReduce(name, []int{dim}, keepdim)
 	vals = vals.Reshape(r.outShape...)
 	outIdx := idx.Reshape(r.outShape...)
@@ -304,12 +303,9 @@ func (t *Tensor) LogSumExp(dims []int, keepdim bool) *Tensor {
 	if !x.DType().IsFloat() {
 		x = x.To(Float32)
 	}
-	var out *Tensor
-	NoGrad(func() {
-		m := x.Amax(r.dims, true)
-		m = m.MaskedFill(m.Abs().EqScalar(math.Inf(1)), 0)
-		out = x.Sub(m).Exp().SumDims(r.dims, true).Log().Add(m).Reshape(r.outShape...)
-	})
+	xp := x.plain()
+	m := xp.finiteAmax(r.dims)
+	out := xp.Sub(m).Exp().SumDims(r.dims, true).Log().Add(m).Reshape(r.outShape...)
 	return record(opLogSumExp, out, []*Tensor{x}, func(g *Tensor) []*Tensor {
 		return []*Tensor{g.Reshape(r.keepShape...).Mul(x.Sub(out.Reshape(r.keepShape...)).Exp())}
 	})
@@ -325,8 +321,8 @@ func (t *Tensor) NormDims(p float64, dims []int, keepdim bool) *Tensor {
 	switch {
 	case p == 2:
 		r := t.planReduce("norm", dims, keepdim)
-		var out *Tensor
-		NoGrad(func() { out = t.Mul(t).SumDims(r.dims, keepdim).Sqrt() })
+		tp := t.plain()
+		out := tp.Mul(tp).SumDims(r.dims, keepdim).Sqrt()
 		return record(opNorm, out, []*Tensor{t}, func(g *Tensor) []*Tensor {
 			n := out.Reshape(r.keepShape...)
 			scale := g.Reshape(r.keepShape...).Div(n)
@@ -357,4 +353,11 @@ func (t *Tensor) All(dims []int, keepdim bool) *Tensor {
 func (t *Tensor) Any(dims []int, keepdim bool) *Tensor {
 	r := t.planReduce("any", dims, keepdim)
 	return t.To(Bool).reduceKernel(backend.Max, r, Bool)
+}
+
+// finiteAmax returns the maximum over dims (kept as size 1), with ±Inf maxima replaced by 0:
+// the shift that makes exp stable without turning rows of infinities into NaN.
+func (t *Tensor) finiteAmax(dims []int) *Tensor {
+	m := t.Amax(dims, true)
+	return m.MaskedFill(m.Abs().EqScalar(math.Inf(1)), 0)
 }

@@ -10,26 +10,24 @@ var (
 // subtracted first, so large logits do not overflow).
 func (t *Tensor) Softmax(dim int) *Tensor {
 	x := t.floatInput()
-	var out *Tensor
-	NoGrad(func() {
-		dim = x.normDim("softmax", dim)
-		e := x.Sub(x.Amax([]int{dim}, true)).Exp()
-		out = e.Div(e.SumDims([]int{dim}, true))
-	})
+	dim = x.normDim("softmax", dim)
+	xp := x.plain()
+	e := xp.Sub(xp.Amax([]int{dim}, true)).Exp()
+	out := e.Div(e.SumDims([]int{dim}, true))
 	return record(opSoftmax, out, []*Tensor{x}, func(g *Tensor) []*Tensor {
 		// dx = y ⊙ (g − Σ g⊙y)
 		return []*Tensor{out.Mul(g.Sub(g.Mul(out).SumDims([]int{dim}, true)))}
 	})
 }
 
-// LogSoftmax returns t − logsumexp(t) along dim, computed stably.
+// LogSoftmax returns t − logsumexp(t) along dim, computed stably as (t − m) − log Σ exp(t − m)
+// with m the maximum, so large logits keep their float32 precision (as PyTorch computes it).
 func (t *Tensor) LogSoftmax(dim int) *Tensor {
 	x := t.floatInput()
-	var out *Tensor
-	NoGrad(func() {
-		dim = x.normDim("log_softmax", dim)
-		out = x.Sub(x.LogSumExp([]int{dim}, true))
-	})
+	dim = x.normDim("log_softmax", dim)
+	shifted := x.plain()
+	shifted = shifted.Sub(shifted.finiteAmax([]int{dim}))
+	out := shifted.Sub(shifted.Exp().SumDims([]int{dim}, true).Log())
 	return record(opLogSoftmax, out, []*Tensor{x}, func(g *Tensor) []*Tensor {
 		// dx = g − softmax ⊙ Σ g
 		return []*Tensor{g.Sub(out.Exp().Mul(g.SumDims([]int{dim}, true)))}

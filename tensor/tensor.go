@@ -18,6 +18,7 @@ package tensor
 
 import (
 	"fmt"
+	"sync/atomic"
 
 	"github.com/ember-ml/ember/backend"
 	_ "github.com/ember-ml/ember/backend/cpu" // registers the reference backend
@@ -56,8 +57,9 @@ type Tensor struct {
 	// tensor is one allocation.
 	dims [2 * inlineDims]int
 
-	// Scratch of Backward, valid while it runs (see runBackward).
-	bwdMark uint64
+	// Scratch of Backward, owned by the pass whose number is in bwdPass while it runs (see
+	// runBackward); bwdPass is 0 when no pass holds the tensor.
+	bwdPass atomic.Uint64
 	bwdGrad *Tensor
 }
 

@@ -37,7 +37,7 @@ var (
 func unaryKernel(name string, op backend.UnaryOp, p backend.UnaryParams, t *Tensor, floatOnly bool) *Tensor {
 	src := t
 	if floatOnly && !t.DType().IsFloat() {
-		NoGrad(func() { src = t.To(Float32) })
+		src = t.plain().To(Float32)
 	}
 	if src.DType() == Bool && op != backend.Not {
 		panic(fmt.Sprintf("%s: not implemented for bool tensors", name))
@@ -205,10 +205,18 @@ func (t *Tensor) Floor() *Tensor {
 	return unaryKernel("floor", backend.Floor, none, t, true)
 }
 
+// Round returns t rounded to the nearest integer, halves to even, like torch.round (no
+// gradient flows through rounding; integer tensors are returned as they are).
+func (t *Tensor) Round() *Tensor {
+	if !t.DType().IsFloat() {
+		return t
+	}
+	return unaryKernel("round", backend.Round, none, t, true)
+}
+
 // PowScalar returns tᵉ. As in PyTorch, the gradient is 0 when e is 0.
 func (t *Tensor) PowScalar(e float64) *Tensor {
-	var out *Tensor
-	NoGrad(func() { out = t.Pow(scalarLike(t, e)) })
+	out := t.plain().Pow(scalarLike(t, e))
 	return record(opPowScalar, out, []*Tensor{t}, func(g *Tensor) []*Tensor {
 		if e == 0 {
 			return []*Tensor{ZerosLike(g)}

@@ -285,6 +285,8 @@ func floatUnary(op backend.UnaryOp, p backend.UnaryParams) func(float64) float64
 		return math.Erf
 	case backend.Floor:
 		return math.Floor
+	case backend.Round:
+		return math.RoundToEven
 	}
 	panic(fmt.Sprintf("cpu: unary op %d is not defined for floats", op))
 }

@@ -89,6 +89,17 @@ for dt in (torch.float32, torch.float64):
     case(f"ce/extreme/{tag}", "CrossEntropyLoss", torch.tensor([[1000.0, 0.0, -1000.0], [0.0, 0.0, 500.0]], dtype=dt), torch.tensor([1, 2]))
     case(f"ce/1d/{tag}", "CrossEntropyLoss", r(4), torch.tensor(2))
 
+# Ignored rows are never read: −inf logits there leave the loss finite; with every target
+# ignored the mean is NaN but the gradient is zero.
+for dt in (torch.float32, torch.float64):
+    tag = str(dt)[6:]
+    inf_logits = torch.tensor([[-math.inf, 0.0, 1.0], [0.5, 2.0, -1.0], [-math.inf, -math.inf, -math.inf]], dtype=dt)
+    for red in ("mean", "sum"):
+        case(f"ce/ignored_inf/{red}/{tag}", "CrossEntropyLoss", inf_logits[:2], torch.tensor([-100, 1]), reduction=red)
+        case(f"ce/all_ignored/{red}/{tag}", "CrossEntropyLoss", torch.tensor([[0.3, -1.0], [2.0, 0.1]], dtype=dt), torch.tensor([-100, -100]), reduction=red)
+        case(f"nll/all_ignored/{red}/{tag}", "NLLLoss", torch.tensor([[-0.3, -1.0], [-2.0, -0.1]], dtype=dt), torch.tensor([-100, -100]), reduction=red)
+    case(f"ce/all_ignored_smooth/{tag}", "CrossEntropyLoss", torch.tensor([[0.3, -1.0], [2.0, 0.1]], dtype=dt), torch.tensor([-100, -100]), label_smoothing=0.1)
+
 with open(os.path.join(here, "losses.json"), "w") as f:
     json.dump({"torch_version": torch.__version__, "cases": cases}, f, separators=(",", ":"))
 print(f"wrote {len(cases)} loss cases")

@@ -120,6 +120,7 @@ OPS = {
     "matmul": lambda x, y, a: x @ y,
     "softmax": lambda x, a: x.softmax(a["dim"]),
     "log_softmax": lambda x, a: x.log_softmax(a["dim"]),
+    "round": lambda x, a: torch.round(x),
     "cat": lambda *xs: torch.cat(xs[:-1], dim=xs[-1]["dim"]),
     "stack": lambda *xs: torch.stack(xs[:-1], dim=xs[-1]["dim"]),
     "split": lambda x, a: tuple(x.split(a["size"], dim=a["dim"])),
@@ -363,6 +364,10 @@ case("max_pool2d_indices", "max_pool2d_indices", [x(1, 2, 6, 5)], {"kernel": 3, 
 for tag, scale, mode in [("nearest_int", [2.0, 3.0], "nearest"), ("nearest_frac", [1.5, 0.7], "nearest"),
                          ("bilinear_frac", [1.7, 2.5], "bilinear"), ("bilinear_down", [0.6, 1.3], "bilinear")]:
     case("upsample_scale/" + tag, "upsample_scale", [x(2, 3, 4, 5)], {"scale": scale, "mode": mode})
+
+# Large logits keep float32 precision: (x − m) − log Σ exp(x − m), not x − logsumexp(x).
+case("log_softmax/precision", "log_softmax", [x(base=torch.tensor([[10000.0, 9999.0, 9998.0], [-5000.0, -5001.0, 3.0]], dtype=torch.float64))], {"dim": 1})
+case("round", "round", [x(base=torch.tensor([0.5, 1.5, 2.5, -0.5, -1.5, 0.49, -2.7, 3.2], dtype=torch.float64))], grads=False)
 
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tensor_ops.json")
 with open(out, "w") as f:
