@@ -176,11 +176,26 @@ func pyFloat(v float64) string {
 // FlattenLayer flattens dims start…end of its input (defaults 1 and -1).
 type FlattenLayer struct{ start, end int }
 
-// Flatten returns a layer that keeps the batch dim and flattens the rest, like nn.Flatten().
-func Flatten() *FlattenLayer { return &FlattenLayer{1, -1} }
+// Flatten returns a layer that flattens dims start_dim…end_dim, like nn.Flatten(start_dim=1,
+// end_dim=-1): Flatten() keeps the batch dim and flattens the rest, Flatten(0) flattens
+// everything, Flatten(1, 2) flattens dims 1 and 2. More than two dims panic.
+func Flatten(dims ...int) *FlattenLayer {
+	f := &FlattenLayer{1, -1}
+	switch len(dims) {
+	case 2:
+		f.end = dims[1]
+		fallthrough
+	case 1:
+		f.start = dims[0]
+	case 0:
+	default:
+		panic(fmt.Sprintf("nn: Flatten takes start_dim and end_dim, got %d dims", len(dims)))
+	}
+	return f
+}
 
-// FlattenDims flattens dims start…end.
-func FlattenDims(start, end int) *FlattenLayer { return &FlattenLayer{start, end} }
+// FlattenDims flattens dims start…end; it is Flatten(start, end).
+func FlattenDims(start, end int) *FlattenLayer { return Flatten(start, end) }
 
 // Forward flattens x.
 func (f *FlattenLayer) Forward(x *tensor.Tensor) *tensor.Tensor { return x.Flatten(f.start, f.end) }

@@ -23,7 +23,6 @@ import (
 	"slices"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/ember-ml/ember/tensor"
 )
@@ -95,9 +94,21 @@ func parseTag(f reflect.StructField) fieldInfo {
 	return info
 }
 
+// lowerFirst lower-cases a Go field name's leading word, initialisms as a whole, as Go's own
+// naming does: Layer1 → layer1, FC1 → fc1, HTTPServer → httpServer, ID → id.
 func lowerFirst(s string) string {
-	r, n := utf8.DecodeRuneInString(s)
-	return string(unicode.ToLower(r)) + s[n:]
+	runes := []rune(s)
+	n := 0
+	for n < len(runes) && unicode.IsUpper(runes[n]) {
+		n++
+	}
+	if n > 1 && n < len(runes) && unicode.IsLower(runes[n]) {
+		n-- // the last capital starts the next word: HTTPServer → http + Server
+	}
+	for i := range n {
+		runes[i] = unicode.ToLower(runes[i])
+	}
+	return string(runes)
 }
 
 // visitor receives tensors (params and buffers) and child modules in declaration order.
@@ -226,8 +237,20 @@ func Parameters(m any) []*tensor.Tensor {
 	return ps
 }
 
-// StateDict returns m's parameters and buffers with their names, in declaration order.
-func StateDict(m any) []NamedTensor {
+// StateDict returns m's parameters and buffers by name, like model.state_dict(); ranging over
+// it gives the names. The tensors are m's own (not copies). NamedTensors gives the same
+// entries in declaration order.
+func StateDict(m any) map[string]*tensor.Tensor {
+	sd := map[string]*tensor.Tensor{}
+	for _, e := range NamedTensors(m) {
+		sd[e.Name] = e.Tensor
+	}
+	return sd
+}
+
+// NamedTensors returns m's parameters and buffers with their state-dict names, in declaration
+// order (a module's own tensors before its children's, as PyTorch lists them).
+func NamedTensors(m any) []NamedTensor {
 	var out []NamedTensor
 	walk(m, "", visitor{tensor: func(name string, t *tensor.Tensor, _ bool) {
 		out = append(out, NamedTensor{name, t})
@@ -239,7 +262,7 @@ func StateDict(m any) []NamedTensor {
 // set, missing and unexpected names are errors, as in PyTorch; a shape mismatch is always an
 // error naming the entry and both shapes.
 func LoadStateDict(m any, sd map[string]*tensor.Tensor, strict bool) error {
-	own := StateDict(m)
+	own := NamedTensors(m)
 	var missing []string
 	for _, e := range own {
 		src, ok := sd[e.Name]

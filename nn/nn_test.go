@@ -172,7 +172,7 @@ func TestCustomModuleParameters(t *testing.T) {
 	if got := strings.Join(names, " "); got != want {
 		t.Fatalf("parameters %q, want %q", got, want)
 	}
-	sd := nn.StateDict(m)
+	sd := nn.NamedTensors(m)
 	if sd[0].Name != "scale" { // a module's own tensors come before its children's, as in PyTorch
 		var all []string
 		for _, e := range sd {
@@ -203,7 +203,7 @@ func TestLoadStateDict(t *testing.T) {
 	a := nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
 	b := nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
 	sd := map[string]*tensor.Tensor{}
-	for _, e := range nn.StateDict(a) {
+	for _, e := range nn.NamedTensors(a) {
 		sd[e.Name] = e.Tensor
 	}
 	if err := nn.LoadStateDict(b, sd, true); err != nil {
@@ -427,4 +427,61 @@ func TestLayersBuiltInGoroutines(t *testing.T) {
 		}
 		seen[v] = true
 	}
+}
+
+// TestStateDictNamesLowerInitialisms: Go's FC1 is PyTorch's fc1, as Layer1 is layer1.
+func TestStateDictNamesLowerInitialisms(t *testing.T) {
+	type net struct {
+		FC1, Layer2 *nn.LinearLayer
+		HTTPProj    *nn.LinearLayer
+		ID          *tensor.Tensor
+	}
+	m := &net{FC1: nn.Linear(2, 3), Layer2: nn.Linear(3, 1), HTTPProj: nn.Linear(1, 1), ID: tensor.Zeros(1)}
+	var names []string
+	for _, e := range nn.NamedTensors(m) {
+		names = append(names, e.Name)
+	}
+	want := []string{"id", "fc1.weight", "fc1.bias", "layer2.weight", "layer2.bias", "httpProj.weight", "httpProj.bias"}
+	slices.Sort(names)
+	slices.Sort(want)
+	if !slices.Equal(names, want) {
+		t.Fatalf("names %v, want %v", names, want)
+	}
+	sd := nn.StateDict(m)
+	for name, tt := range sd { // ranging over a state dict gives names
+		if !slices.Contains(want, name) || tt == nil {
+			t.Fatalf("state dict entry %q", name)
+		}
+	}
+	if err := nn.LoadStateDict(m, sd, true); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestFlattenPrintsItsConstructor: the printed Flatten(start_dim=0, end_dim=-1) is built by
+// nn.Flatten(0, -1), as in PyTorch.
+func TestFlattenPrintsItsConstructor(t *testing.T) {
+	for _, c := range []struct {
+		l    *nn.FlattenLayer
+		want string
+	}{{nn.Flatten(), "Flatten(start_dim=1, end_dim=-1)"}, {nn.Flatten(0), "Flatten(start_dim=0, end_dim=-1)"}, {nn.Flatten(0, 2), "Flatten(start_dim=0, end_dim=2)"}} {
+		if got := nn.String(c.l); got != c.want {
+			t.Errorf("got %s, want %s", got, c.want)
+		}
+	}
+	if got := nn.Flatten(0).Forward(tensor.Ones(2, 3, 4)).Shape(); !slices.Equal(got, []int{24}) {
+		t.Fatalf("Flatten(0) shape %v", got)
+	}
+}
+
+// TestCrossEntropyFloatClassIndicesNamesTheDType: float class indices are a dtype problem,
+// and the message says so (not "Squeeze(1)").
+func TestCrossEntropyFloatClassIndicesNamesTheDType(t *testing.T) {
+	defer func() {
+		msg, _ := recover().(string)
+		if !strings.Contains(msg, "int64") || strings.Contains(msg, "Squeeze") {
+			t.Fatalf("panic %q; want one naming int64 targets", msg)
+		}
+	}()
+	nn.CrossEntropyLoss()(tensor.Zeros(4, 3), tensor.FromSlice([]float32{0, 1, 2, 1}))
 }

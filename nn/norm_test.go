@@ -47,7 +47,7 @@ func TestLayersMatchPyTorch(t *testing.T) {
 				t.Errorf("print: %q, want %q", got, c.Repr)
 			}
 			sd := map[string]*tensor.Tensor{}
-			for _, e := range nn.StateDict(m) {
+			for _, e := range nn.NamedTensors(m) {
 				sd[e.Name] = e.Tensor
 			}
 			for name, a := range c.Params {
@@ -80,7 +80,7 @@ func TestLayersMatchPyTorch(t *testing.T) {
 					t.Fatalf("grad of %s: %v", name, err)
 				}
 			}
-			for _, e := range nn.StateDict(m) {
+			for _, e := range nn.NamedTensors(m) {
 				if want, ok := c.Buffers[e.Name]; ok {
 					if err := tensortest.Close(e.Tensor, want.MustTensor(), 1e-5, 1e-6); err != nil {
 						t.Fatalf("buffer %s: %v", e.Name, err)

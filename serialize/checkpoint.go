@@ -67,7 +67,7 @@ func SaveCheckpoint(path string, c Checkpoint) error {
 		tensors[name] = t
 		names = append(names, name)
 	}
-	for _, e := range nn.StateDict(c.Model) {
+	for _, e := range nn.NamedTensors(c.Model) {
 		add("model."+e.Name, e.Tensor)
 	}
 	meta := map[string]string{metaKind: "1", metaEpoch: strconv.Itoa(c.Epoch)}

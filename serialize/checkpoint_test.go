@@ -72,7 +72,7 @@ func TestResumeIsBitIdentical(t *testing.T) {
 	}
 	second.loader.SetEpoch(c.Epoch)
 	second.epochs(3)
-	want, got := nn.StateDict(straight.model), nn.StateDict(second.model)
+	want, got := nn.NamedTensors(straight.model), nn.NamedTensors(second.model)
 	for i := range want {
 		a, b := want[i].Tensor.Float32s(), got[i].Tensor.Float32s()
 		for j := range a {

@@ -26,7 +26,7 @@ func SaveModel(path string, m any, extra map[string]string) error {
 	}
 	tensors := map[string]*tensor.Tensor{}
 	var names []string
-	for _, e := range nn.StateDict(m) {
+	for _, e := range nn.NamedTensors(m) {
 		tensors[e.Name] = e.Tensor
 		names = append(names, e.Name)
 	}
