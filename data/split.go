@@ -3,6 +3,7 @@ package data
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"slices"
 
 	"github.com/ember-ml/ember/tensor"
@@ -13,12 +14,14 @@ type SplitOption func(*splitConfig)
 
 type splitConfig struct{ stratify bool }
 
-// Stratify keeps each class's share of y the same in both parts (y holds class labels).
+// Stratify keeps each class's share of y the same in both parts (y holds class labels), with
+// scikit-learn's per-class row counts: see stratifiedSplit. Every class needs at least 2 rows,
+// and each part at least one row per class.
 func Stratify() SplitOption { return func(c *splitConfig) { c.stratify = true } }
 
 // TrainTestSplit shuffles the rows of x and y with seed and splits off a test part, like
 // scikit-learn's train_test_split: testSize below 1 is a fraction (the test part gets
-// ceil(testSize·n) rows), 1 or more is a row count.
+// ceil(testSize·n) rows), 1 or more is a row count; the train part gets the other rows.
 func TrainTestSplit(x, y *tensor.Tensor, testSize float64, seed uint64, opts ...SplitOption) (train, test *TensorDataset, err error) {
 	var cfg splitConfig
 	for _, o := range opts {
@@ -50,7 +53,7 @@ func TrainTestSplit(x, y *tensor.Tensor, testSize float64, seed uint64, opts ...
 		if len(labels) != n {
 			return nil, nil, fmt.Errorf("data: stratify needs one label per row, y has shape %v", y.Shape())
 		}
-		trainIdx, testIdx, err = stratifiedSplit(labels, nTest, rng.Perm)
+		trainIdx, testIdx, err = stratifiedSplit(labels, nTest, rng)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -74,9 +77,10 @@ func testCount(n int, testSize float64) (int, error) {
 	return nTest, nil
 }
 
-// stratifiedSplit allots each class a share of the test rows proportional to its size
-// (largest remainders get the leftover rows), then draws that many of its rows at random.
-func stratifiedSplit(labels []int64, nTest int, perm func(int) []int) (train, test []int, err error) {
+// stratifiedSplit splits like scikit-learn's StratifiedShuffleSplit: each class first gets
+// its share of the nTrain = n − nTest training rows (approximateMode), the test part takes
+// the rest of each class, and the rows of each class are drawn at random.
+func stratifiedSplit(labels []int64, nTest int, rng *rand.Rand) (train, test []int, err error) {
 	byClass := map[int64][]int{}
 	var classes []int64
 	for i, l := range labels {
@@ -86,61 +90,88 @@ func stratifiedSplit(labels []int64, nTest int, perm func(int) []int) (train, te
 		byClass[l] = append(byClass[l], i)
 	}
 	slices.Sort(classes)
-	n := len(labels)
-	if nTest < len(classes) || n-nTest < len(classes) {
-		return nil, nil, fmt.Errorf("data: stratified split: the test size %d and train size %d must each be at least the number of classes (%d)", nTest, n-nTest, len(classes))
-	}
-	for _, c := range classes {
-		if len(byClass[c]) < 2 {
-			return nil, nil, fmt.Errorf("data: stratified split: class %d has only 1 member, which is too few", c)
-		}
-	}
-	alloc := make([]int, len(classes))
-	type rem struct {
-		frac float64
-		i    int
-	}
-	var rems []rem
-	used := 0
+	nTrain := len(labels) - nTest
+	counts := make([]int, len(classes))
 	for i, c := range classes {
-		exact := float64(nTest) * float64(len(byClass[c])) / float64(n)
-		alloc[i] = int(exact)
-		used += alloc[i]
-		rems = append(rems, rem{exact - float64(alloc[i]), i})
-	}
-	slices.SortStableFunc(rems, func(a, b rem) int {
-		switch {
-		case a.frac > b.frac:
-			return -1
-		case a.frac < b.frac:
-			return 1
+		counts[i] = len(byClass[c])
+		if counts[i] < 2 {
+			return nil, nil, fmt.Errorf("data: stratified split: the least populated class in y (%d) has only 1 member, which is too few; each class needs at least 2", c)
 		}
-		return 0
-	})
-	for k := 0; used < nTest; k++ {
-		alloc[rems[k%len(rems)].i]++
-		used++
 	}
+	if nTrain < len(classes) {
+		return nil, nil, fmt.Errorf("data: stratified split: the train size %d should be at least the number of classes (%d)", nTrain, len(classes))
+	}
+	if nTest < len(classes) {
+		return nil, nil, fmt.Errorf("data: stratified split: the test size %d should be at least the number of classes (%d)", nTest, len(classes))
+	}
+	trainCounts := approximateMode(counts, nTrain, rng)
+	rest := make([]int, len(counts))
+	for i := range counts {
+		rest[i] = counts[i] - trainCounts[i]
+	}
+	testCounts := approximateMode(rest, nTest, rng)
 	for i, c := range classes {
 		members := byClass[c]
-		p := perm(len(members))
-		for k, j := range p {
-			if k < alloc[i] {
-				test = append(test, members[j])
-			} else {
-				train = append(train, members[j])
-			}
+		p := rng.Perm(len(members))
+		for _, j := range p[:trainCounts[i]] {
+			train = append(train, members[j])
+		}
+		for _, j := range p[trainCounts[i] : trainCounts[i]+testCounts[i]] {
+			test = append(test, members[j])
 		}
 	}
 	// Mix the classes so neither part is ordered by class.
-	shuffle := func(idx []int) []int {
-		out := make([]int, len(idx))
-		for k, j := range perm(len(idx)) {
-			out[k] = idx[j]
-		}
-		return out
+	return shuffled(train, rng), shuffled(test, rng), nil
+}
+
+func shuffled(idx []int, rng *rand.Rand) []int {
+	out := make([]int, len(idx))
+	for k, j := range rng.Perm(len(idx)) {
+		out[k] = idx[j]
 	}
-	return shuffle(train), shuffle(test), nil
+	return out
+}
+
+// approximateMode returns how many of nDraws draws without replacement come from each class
+// (counts holds the class sizes) in the most likely outcome, approximately, as scikit-learn's
+// _approximate_mode: each class gets floor(counts[i]/Σcounts·nDraws) (computed in that order,
+// in float64), and the draws left over go one each to the classes with the largest
+// fractional parts; rng picks among classes whose fractional parts are exactly equal.
+func approximateMode(counts []int, nDraws int, rng *rand.Rand) []int {
+	total := 0
+	for _, c := range counts {
+		total += c
+	}
+	out := make([]int, len(counts))
+	frac := make([]float64, len(counts))
+	need := nDraws
+	for i, c := range counts {
+		// The conversions round each step, so no platform fuses them (Go spec, FMA).
+		cont := float64(float64(c) / float64(total) * float64(nDraws))
+		fl := math.Floor(cont)
+		out[i], frac[i] = int(fl), float64(cont-fl)
+		need -= out[i]
+	}
+	values := slices.Clone(frac)
+	slices.Sort(values)
+	values = slices.Compact(values)
+	for k := len(values) - 1; k >= 0 && need > 0; k-- {
+		var tied []int
+		for i, f := range frac {
+			if f == values[k] {
+				tied = append(tied, i)
+			}
+		}
+		add := min(len(tied), need)
+		if add < len(tied) {
+			tied = shuffled(tied, rng)
+		}
+		for _, i := range tied[:add] {
+			out[i]++
+		}
+		need -= add
+	}
+	return out
 }
 
 // StandardScaler standardises features to zero mean and unit variance, like scikit-learn's
@@ -150,16 +181,63 @@ type StandardScaler struct {
 	Scale *tensor.Tensor // per-feature population std; 1 where a feature is constant
 }
 
-// Fit learns the per-column mean and standard deviation of x ([N, F]).
+// Fit learns the per-column mean and population standard deviation of x ([N, F]). As in
+// scikit-learn, the statistics are computed in float64 with the corrected two-pass algorithm,
+// and a feature whose variance is within rounding error of zero (isConstantFeature) is
+// constant and gets scale 1.
 func (s *StandardScaler) Fit(x *tensor.Tensor) error {
 	if x.Dim() != 2 || x.Size(0) == 0 {
 		return fmt.Errorf("data: standard scaler: expected a non-empty [samples, features] matrix, got shape %v", x.Shape())
 	}
-	xf := x.Detach().To(floatDType(x))
-	s.Mean = xf.MeanDims([]int{0}, false)
-	std := xf.Std([]int{0}, 0, false)
-	s.Scale = tensor.Where(std.EqScalar(0), tensor.OnesLike(std), std)
+	mean, vari := meanVar(x.Float64s(), x.Size(0), x.Size(1))
+	scale := make([]float64, len(vari))
+	for j, v := range vari {
+		scale[j] = math.Sqrt(v)
+		if isConstantFeature(v, mean[j], x.Size(0)) {
+			scale[j] = 1
+		}
+	}
+	dt := floatDType(x)
+	s.Mean = tensor.FromSlice(mean, len(mean)).To(dt)
+	s.Scale = tensor.FromSlice(scale, len(scale)).To(dt)
 	return nil
+}
+
+// meanVar returns the column means and population variances of the row-major [n, f] matrix
+// v, summing rows in order as NumPy does along axis 0, with the correction term of the
+// two-pass algorithm (Chan, Golub and LeVeque), as scikit-learn's _incremental_mean_and_var.
+func meanVar(v []float64, n, f int) (mean, vari []float64) {
+	mean, vari = make([]float64, f), make([]float64, f)
+	for i := range n {
+		for j := range f {
+			mean[j] += v[i*f+j]
+		}
+	}
+	corr := make([]float64, f)
+	for j := range f {
+		mean[j] /= float64(n)
+	}
+	for i := range n {
+		for j := range f {
+			d := v[i*f+j] - mean[j]
+			corr[j] += d
+			vari[j] += float64(d * d)
+		}
+	}
+	for j := range f {
+		vari[j] = (vari[j] - float64(corr[j]*corr[j])/float64(n)) / float64(n)
+	}
+	return mean, vari
+}
+
+// isConstantFeature reports whether a variance var, computed over n samples with the given
+// mean, is indistinguishable from 0: var ≤ n·ε·var + (n·mean·ε)², the error bound of the
+// two-pass algorithm with ε the float64 machine epsilon (scikit-learn's _is_constant_feature).
+func isConstantFeature(vari, mean float64, n int) bool {
+	const eps = 0x1p-52
+	nf := float64(n)
+	bound := float64(nf*eps*vari) + float64(nf*mean*eps)*float64(nf*mean*eps)
+	return vari <= bound
 }
 
 // Transform returns (x − mean)/scale.
@@ -197,7 +275,9 @@ type MinMaxScaler struct {
 	scale, offset    *tensor.Tensor
 }
 
-// Fit learns the per-column minimum and maximum of x ([N, F]).
+// Fit learns the per-column minimum and maximum of x ([N, F]). A feature whose range is below
+// 10·ε (ε the machine epsilon of the fitted dtype) counts as constant and gets range 1, as in
+// scikit-learn's _handle_zeros_in_scale.
 func (s *MinMaxScaler) Fit(x *tensor.Tensor) error {
 	if x.Dim() != 2 || x.Size(0) == 0 {
 		return fmt.Errorf("data: min-max scaler: expected a non-empty [samples, features] matrix, got shape %v", x.Shape())
@@ -212,7 +292,7 @@ func (s *MinMaxScaler) Fit(x *tensor.Tensor) error {
 	s.DataMin = xf.Amin([]int{0}, false)
 	s.DataMax = xf.Amax([]int{0}, false)
 	rng := s.DataMax.Sub(s.DataMin)
-	rng = tensor.Where(rng.EqScalar(0), tensor.OnesLike(rng), rng)
+	rng = tensor.Where(rng.LtScalar(10*epsilon(rng.DType())), tensor.OnesLike(rng), rng)
 	s.scale = tensor.FullLike(rng, s.Max-s.Min).Div(rng)
 	s.offset = s.DataMin.Mul(s.scale).RSubScalar(s.Min)
 	return nil
@@ -243,6 +323,14 @@ func (s *MinMaxScaler) InverseTransform(x *tensor.Tensor) (*tensor.Tensor, error
 		return nil, fmt.Errorf("data: min-max scaler is not fitted yet")
 	}
 	return x.Sub(s.offset).Div(s.scale), nil
+}
+
+// epsilon returns the machine epsilon of a float dtype: 2⁻⁵² for float64, 2⁻²³ otherwise.
+func epsilon(dt tensor.DType) float64 {
+	if dt == tensor.Float64 {
+		return 0x1p-52
+	}
+	return 0x1p-23
 }
 
 func floatDType(x *tensor.Tensor) tensor.DType {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ember-ml/ember/tensor"
 )
@@ -104,11 +105,12 @@ func sameSet(a, b []int) bool {
 	return true
 }
 
-// String formats the report exactly as scikit-learn prints it.
+// String formats the report exactly as scikit-learn prints it. Widths count characters
+// (runes), as Python's len and str.format do, so non-ASCII names line up.
 func (r *Report) String() string {
 	width := len("weighted avg")
 	for _, c := range r.Classes {
-		width = max(width, len(c.Name))
+		width = max(width, utf8.RuneCountInString(c.Name))
 	}
 	width = max(width, r.digits)
 	var b strings.Builder

@@ -31,45 +31,51 @@ import (
 	"github.com/ember-ml/ember/tensor"
 )
 
-// Metric is a quantity averaged over the samples of an epoch, such as accuracy. Fn returns
+// Metric is a quantity measured over the samples of an epoch, such as accuracy. Fn returns
 // the metric's sum over a batch (e.g. the number of correct predictions) and the batch's
-// sample count.
+// sample count; the epoch's value is the total sum over the total count. Metrics that are not
+// such an average (R², F1) set New instead, and Fit then ignores Fn.
 type Metric struct {
 	Name string
 	// Higher says whether larger values are better (for early stopping on this metric).
 	Higher bool
 	Fn     func(output, target *tensor.Tensor) (sum float64, count int)
+	// New returns an empty accumulator; Fit and Evaluate take a fresh one every epoch.
+	New func() Accumulator
 }
 
-// BinaryAccuracy counts predictions whose output (a logit, shape [N] or [N, 1]) lies on the
-// target's side of threshold: use 0 for logits and 0.5 for probabilities.
-func BinaryAccuracy(threshold float64) Metric {
-	return Metric{Name: "accuracy", Higher: true, Fn: func(out, y *tensor.Tensor) (float64, int) {
-		o, t := out.Float64s(), y.Float64s()
-		n := 0
-		for i := range o {
-			if (o[i] > threshold) == (t[i] > 0.5) {
-				n++
-			}
-		}
-		return float64(n), len(o)
-	}}
+// Accumulator gathers a metric over the batches of one epoch.
+type Accumulator interface {
+	// Add takes one batch's model output (detached from the graph) and target. It may panic
+	// on outputs it cannot score; Fit turns that into an error.
+	Add(output, target *tensor.Tensor)
+	// Value returns the metric over the batches added; ok is false when it is undefined
+	// (no samples), and the metric is then left out of the epoch's record.
+	Value() (v float64, ok bool)
 }
 
-// MulticlassAccuracy counts rows of output ([N, C] scores) whose argmax is the target class.
-func MulticlassAccuracy() Metric {
-	return Metric{Name: "accuracy", Higher: true, Fn: func(out, y *tensor.Tensor) (float64, int) {
-		pred := out.ArgmaxDim(1, false).Int64s()
-		t := y.Int64s()
-		n := 0
-		for i := range pred {
-			if pred[i] == t[i] {
-				n++
-			}
-		}
-		return float64(n), len(pred)
-	}}
+// accumulator returns m's accumulator: m.New's, or one averaging m.Fn's sums.
+func (m Metric) accumulator() Accumulator {
+	if m.New != nil {
+		return m.New()
+	}
+	return &meanAcc{fn: m.Fn}
 }
+
+// meanAcc sums Fn's batch sums and counts.
+type meanAcc struct {
+	fn    func(output, target *tensor.Tensor) (float64, int)
+	sum   float64
+	count int
+}
+
+func (a *meanAcc) Add(out, y *tensor.Tensor) {
+	s, c := a.fn(out, y)
+	a.sum += s
+	a.count += c
+}
+
+func (a *meanAcc) Value() (float64, bool) { return a.sum / float64(a.count), a.count > 0 }
 
 // EarlyStopping stops training when the monitored quantity has not improved by more than
 // MinDelta for Patience epochs, like Keras' EarlyStopping callback.
@@ -176,6 +182,11 @@ func (c *Config) check() error {
 	case c.Epochs <= 0:
 		return fmt.Errorf("train: epochs must be positive, got %d", c.Epochs)
 	}
+	for _, m := range c.Metrics {
+		if m.Fn == nil && m.New == nil {
+			return fmt.Errorf("train: metric %q has neither Fn nor New", m.Name)
+		}
+	}
 	return nil
 }
 
@@ -220,7 +231,11 @@ func Fit(ctx context.Context, cfg Config) (*History, error) {
 			rec.Metrics["train_"+k] = v
 		}
 		if cfg.Val != nil {
-			vl, vm := Evaluate(cfg.Model, cfg.Loss, cfg.Val, cfg.Metrics)
+			vl, vm, err := evaluate(cfg.Model, cfg.Loss, cfg.Val, cfg.Metrics)
+			if err != nil {
+				out.finish()
+				return h, err
+			}
 			rec.ValLoss = vl
 			for k, v := range vm {
 				rec.Metrics["val_"+k] = v
@@ -284,18 +299,22 @@ func Fit(ctx context.Context, cfg Config) (*History, error) {
 
 func trainEpoch(ctx context.Context, cfg Config, epoch int, out *reporter) (float64, map[string]float64, error) {
 	total, n := 0.0, 0
-	sums := make([]float64, len(cfg.Metrics))
-	counts := make([]int, len(cfg.Metrics))
+	ms := newEpochMetrics(cfg.Metrics)
 	step := 0
 	for batch := range cfg.Train.All() {
 		if err := ctx.Err(); err != nil {
 			return 0, nil, err
 		}
 		step++
-		yPred := cfg.Model.Forward(batch.X)
-		loss := cfg.Loss(yPred, batch.Y)
+		at := where{epoch, step}
+		yPred, loss, err := forward(cfg.Model, cfg.Loss, batch, at)
+		if err != nil {
+			return 0, nil, err
+		}
 		cfg.Optimizer.ZeroGrad()
-		loss.Backward()
+		if err := guard(func() { loss.Backward() }); err != nil {
+			return 0, nil, fmt.Errorf("train: backward (%s): %w", at, err)
+		}
 		l := loss.Item()
 		if math.IsNaN(l) || math.IsInf(l, 0) {
 			return 0, nil, fmt.Errorf("%w: %v at epoch %d, step %d", ErrNonFinite, l, epoch, step)
@@ -310,13 +329,8 @@ func trainEpoch(ctx context.Context, cfg Config, epoch int, out *reporter) (floa
 		bs := batch.X.Size(0)
 		total += l * float64(bs)
 		n += bs
-		if len(cfg.Metrics) > 0 {
-			detached := yPred.Detach()
-			for i, m := range cfg.Metrics {
-				s, c := m.Fn(detached, batch.Y)
-				sums[i] += s
-				counts[i] += c
-			}
+		if err := ms.add(yPred.Detach(), batch.Y, at); err != nil {
+			return 0, nil, err
 		}
 		out.step(l)
 		if cfg.OnStep != nil {
@@ -325,42 +339,120 @@ func trainEpoch(ctx context.Context, cfg Config, epoch int, out *reporter) (floa
 			}
 		}
 	}
-	ms := map[string]float64{}
-	for i, m := range cfg.Metrics {
-		if counts[i] > 0 {
-			ms[m.Name] = sums[i] / float64(counts[i])
+	return total / float64(max(n, 1)), ms.values(), nil
+}
+
+// forward runs the model and the loss on a batch; a panic in either (a shape mismatch, say)
+// becomes an error naming the shapes involved and where (at) it happened.
+func forward(model nn.Module, lossFn nn.Loss, b data.Batch, at where) (out, loss *tensor.Tensor, err error) {
+	if err := guard(func() { out = model.Forward(b.X) }); err != nil {
+		return nil, nil, fmt.Errorf("train: model: input %v (%s): %w", b.X.Shape(), at, err)
+	}
+	if err := guard(func() { loss = lossFn(out, b.Y) }); err != nil {
+		return nil, nil, fmt.Errorf("train: loss: model output %v, target %v (%s): %w", out.Shape(), b.Y.Shape(), at, err)
+	}
+	if loss.Numel() != 1 {
+		return nil, nil, fmt.Errorf("train: loss: model output %v, target %v (%s): the loss has shape %v; it should be a scalar", out.Shape(), b.Y.Shape(), at, loss.Shape())
+	}
+	return out, loss, nil
+}
+
+// where names a training step (epoch ≥ 1) or a validation step (epoch 0) in errors.
+type where struct{ epoch, step int }
+
+func (w where) String() string {
+	if w.epoch == 0 {
+		return fmt.Sprintf("validation step %d", w.step)
+	}
+	return fmt.Sprintf("epoch %d, step %d", w.epoch, w.step)
+}
+
+// guard runs f and returns its panic, if any, as an error.
+func guard(f func()) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if e, ok := r.(error); ok {
+				err = e
+			} else {
+				err = errors.New(fmt.Sprint(r))
+			}
+		}
+	}()
+	f()
+	return nil
+}
+
+// epochMetrics accumulates a run's metrics over one epoch.
+type epochMetrics struct {
+	ms   []Metric
+	accs []Accumulator
+}
+
+func newEpochMetrics(ms []Metric) *epochMetrics {
+	e := &epochMetrics{ms: ms}
+	for _, m := range ms {
+		e.accs = append(e.accs, m.accumulator())
+	}
+	return e
+}
+
+func (e *epochMetrics) add(out, y *tensor.Tensor, at where) error {
+	for i, a := range e.accs {
+		if err := guard(func() { a.Add(out, y) }); err != nil {
+			return fmt.Errorf("train: metric %q: model output %v, target %v (%s): %w", e.ms[i].Name, out.Shape(), y.Shape(), at, err)
 		}
 	}
-	return total / float64(max(n, 1)), ms, nil
+	return nil
+}
+
+// values returns the defined metrics by name.
+func (e *epochMetrics) values() map[string]float64 {
+	vals := map[string]float64{}
+	for i, a := range e.accs {
+		if v, ok := a.Value(); ok {
+			vals[e.ms[i].Name] = v
+		}
+	}
+	return vals
 }
 
 // Evaluate returns the mean loss and metrics of model over a loader, in evaluation mode and
 // without recording gradients; it restores nothing, so call nn.Train afterwards if needed.
+// It panics where Fit would return an error (a shape mismatch, say).
 func Evaluate(model nn.Module, loss nn.Loss, loader *data.DataLoader, metrics []Metric) (float64, map[string]float64) {
+	l, ms, err := evaluate(model, loss, loader, metrics)
+	if err != nil {
+		panic(err)
+	}
+	return l, ms
+}
+
+func evaluate(model nn.Module, lossFn nn.Loss, loader *data.DataLoader, metrics []Metric) (float64, map[string]float64, error) {
 	nn.Eval(model)
 	total, n := 0.0, 0
-	sums := make([]float64, len(metrics))
-	counts := make([]int, len(metrics))
+	ms := newEpochMetrics(metrics)
+	var err error
 	tensor.NoGrad(func() {
+		step := 0
 		for batch := range loader.All() {
-			out := model.Forward(batch.X)
+			step++
+			at := where{0, step}
+			var out, loss *tensor.Tensor
+			if out, loss, err = forward(model, lossFn, batch, at); err != nil {
+				return
+			}
 			bs := batch.X.Size(0)
-			total += loss(out, batch.Y).Item() * float64(bs)
+			total += loss.Item() * float64(bs)
 			n += bs
-			for i, m := range metrics {
-				s, c := m.Fn(out, batch.Y)
-				sums[i] += s
-				counts[i] += c
+			if err = ms.add(out, batch.Y, at); err != nil {
+				return
 			}
 		}
 	})
-	ms := map[string]float64{}
-	for i, m := range metrics {
-		if counts[i] > 0 {
-			ms[m.Name] = sums[i] / float64(counts[i])
-		}
+	if err != nil {
+		return 0, nil, err
 	}
-	return total / float64(max(n, 1)), ms
+	return total / float64(max(n, 1)), ms.values(), nil
 }
 
 // stopper implements early stopping.
@@ -411,7 +503,7 @@ func (s *stopper) update(rec Epoch) (stop bool, err error) {
 		s.bestValue, s.bestEpoch, s.wait = v, rec.Epoch, 0
 		if s.cfg.RestoreBest {
 			s.best = map[string]*tensor.Tensor{}
-			for _, e := range nn.StateDict(s.model) {
+			for _, e := range nn.NamedTensors(s.model) {
 				s.best[e.Name] = e.Tensor.Detach().Clone()
 			}
 		}
@@ -497,22 +589,23 @@ func monitoredLoss(e Epoch) float64 {
 	return e.TrainLoss
 }
 
-// epochJSON is an Epoch as JSON can hold it (no NaN).
+// epochJSON is an Epoch as checkpoints store it: no val_loss without validation, and null
+// for other non-finite values (read back as NaN).
 type epochJSON struct {
-	Epoch     int                `json:"epoch"`
-	TrainLoss float64            `json:"train_loss"`
-	ValLoss   *float64           `json:"val_loss,omitempty"`
-	Metrics   map[string]float64 `json:"metrics,omitempty"`
-	LR        float64            `json:"lr"`
-	Duration  time.Duration      `json:"duration_ns"`
+	Epoch     int                  `json:"epoch"`
+	TrainLoss float64              `json:"train_loss"`
+	ValLoss   *jsonFloat           `json:"val_loss,omitempty"`
+	Metrics   map[string]jsonFloat `json:"metrics,omitempty"`
+	LR        float64              `json:"lr"`
+	Duration  time.Duration        `json:"duration_ns"`
 }
 
 func saveCheckpoint(cfg Config, h *History, epoch int) error {
 	var hist []epochJSON
 	for _, e := range h.Epochs {
-		j := epochJSON{e.Epoch, e.TrainLoss, nil, e.Metrics, e.LR, e.Duration}
+		j := epochJSON{e.Epoch, e.TrainLoss, nil, toJSONFloats(e.Metrics), e.LR, e.Duration}
 		if !math.IsNaN(e.ValLoss) {
-			v := e.ValLoss
+			v := jsonFloat(e.ValLoss)
 			j.ValLoss = &v
 		}
 		hist = append(hist, j)
@@ -540,12 +633,9 @@ func resume(cfg Config, h *History) (int, error) {
 		}
 	}
 	for _, j := range hist {
-		e := Epoch{Epoch: j.Epoch, TrainLoss: j.TrainLoss, ValLoss: math.NaN(), Metrics: j.Metrics, LR: j.LR, Duration: j.Duration}
+		e := Epoch{Epoch: j.Epoch, TrainLoss: j.TrainLoss, ValLoss: math.NaN(), Metrics: fromJSONFloats(j.Metrics), LR: j.LR, Duration: j.Duration}
 		if j.ValLoss != nil {
-			e.ValLoss = *j.ValLoss
-		}
-		if e.Metrics == nil {
-			e.Metrics = map[string]float64{}
+			e.ValLoss = float64(*j.ValLoss)
 		}
 		h.Epochs = append(h.Epochs, e)
 	}

@@ -173,7 +173,7 @@ func checkResume(t *testing.T, setup func() train.Config) {
 			t.Fatalf("epoch %d: resumed %+v, uninterrupted %+v", i+1, got.Epochs[i], want.Epochs[i])
 		}
 	}
-	a, b := nn.StateDict(straight.Model), nn.StateDict(second.Model)
+	a, b := nn.NamedTensors(straight.Model), nn.NamedTensors(second.Model)
 	for i := range a {
 		x, y := a[i].Tensor.Float32s(), b[i].Tensor.Float32s()
 		for j := range x {
