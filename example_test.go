@@ -1,0 +1,149 @@
+package ember_test
+
+// The README's snippets, compiled and run: TestReadmeSnippetsAreExamples checks that every
+// line of code in README.md appears in this file, so the README cannot drift from code that
+// runs.
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/ember-ml/ember/data"
+	"github.com/ember-ml/ember/data/synth"
+	"github.com/ember-ml/ember/metrics"
+	"github.com/ember-ml/ember/nn"
+	"github.com/ember-ml/ember/optim"
+	"github.com/ember-ml/ember/optim/lr"
+	"github.com/ember-ml/ember/serialize"
+	"github.com/ember-ml/ember/tensor"
+	"github.com/ember-ml/ember/train"
+)
+
+// The course program of README.md's table, line by line (examples/circles is the same
+// program with progress printing).
+func Example_courseProgram() {
+	X, y := synth.Circles(1000, synth.Noise(0.03), synth.Seed(42))
+	trainSet, testSet, err := data.TrainTestSplit(X, y, 0.2, 42)
+	if err != nil {
+		panic(err)
+	}
+	tensor.ManualSeed(42)
+	model := nn.Sequential(nn.Linear(2, 10), nn.ReLU(), nn.Linear(10, 10), nn.ReLU(), nn.Linear(10, 10), nn.ReLU(), nn.Linear(10, 1))
+	fmt.Println(model)
+	lossFn := nn.BCEWithLogitsLoss()
+	opt := optim.Adam(model.Parameters(), optim.LR(0.01))
+	sched := lr.CosineAnnealingLR(opt, 100, 0)
+	loader := data.Loader(trainSet, 32, data.Shuffle(42))
+	for range 100 {
+		model.Train()
+		for batch := range loader.All() {
+			yLogits := model.Forward(batch.X).Squeeze(1)
+			loss := lossFn(yLogits, batch.Y)
+			opt.ZeroGrad()
+			loss.Backward()
+			opt.Step()
+		}
+		sched.Step()
+	}
+	var yPred *tensor.Tensor
+	model.Eval()
+	tensor.NoGrad(func() { yPred = model.Forward(testSet.X).Squeeze(1).Sigmoid().Round().Long() })
+	r, _ := metrics.ClassificationReport(testSet.Y, yPred)
+	fmt.Print(r)
+	// Output:
+	// Sequential(
+	//   (0): Linear(in_features=2, out_features=10, bias=True)
+	//   (1): ReLU()
+	//   (2): Linear(in_features=10, out_features=10, bias=True)
+	//   (3): ReLU()
+	//   (4): Linear(in_features=10, out_features=10, bias=True)
+	//   (5): ReLU()
+	//   (6): Linear(in_features=10, out_features=1, bias=True)
+	// )
+	//               precision    recall  f1-score   support
+	//
+	//            0       1.00      1.00      1.00       113
+	//            1       1.00      1.00      1.00        87
+	//
+	//     accuracy                           1.00       200
+	//    macro avg       1.00      1.00      1.00       200
+	// weighted avg       1.00      1.00      1.00       200
+}
+
+// CircleModel is README.md's custom model: a Go struct with a Forward method.
+type CircleModel struct {
+	Layer1, Layer2, Layer3 *nn.LinearLayer
+}
+
+func (m *CircleModel) Forward(x *tensor.Tensor) *tensor.Tensor {
+	return m.Layer3.Forward(m.Layer2.Forward(m.Layer1.Forward(x).ReLU()).ReLU())
+}
+
+// A custom model's parameters are found without bookkeeping, with PyTorch's names.
+func Example_customModel() {
+	model := &CircleModel{Layer1: nn.Linear(2, 10), Layer2: nn.Linear(10, 10), Layer3: nn.Linear(10, 1)}
+	opt := optim.SGD(nn.Parameters(model), optim.LR(0.1)) // layer1.weight, layer1.bias, …
+	for _, e := range nn.NamedTensors(model) {
+		fmt.Println(e.Name, e.Tensor.Shape())
+	}
+	fmt.Println(len(opt.Groups()[0].Params), "parameters")
+	// Output:
+	// layer1.weight [10 2]
+	// layer1.bias [10]
+	// layer2.weight [10 10]
+	// layer2.bias [10]
+	// layer3.weight [1 10]
+	// layer3.bias [1]
+	// 6 parameters
+}
+
+// train.Fit runs the loop with validation, metrics and early stopping.
+func Example_fit() {
+	X, y := synth.Circles(1000, synth.Noise(0.03), synth.Seed(1))
+	trainSet, valSet, _ := data.TrainTestSplit(X, y.Unsqueeze(1), 0.2, 1)
+	tensor.ManualSeed(1)
+	model := nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 16), nn.ReLU(), nn.Linear(16, 1))
+	opt := optim.Adam(model.Parameters(), optim.LR(0.01))
+	ctx := context.Background()
+	hist, err := train.Fit(ctx, train.Config{
+		Model: model, Loss: nn.BCEWithLogitsLoss(), Optimizer: opt, Epochs: 100,
+		Train: data.Loader(trainSet, 32, data.Shuffle(1)), Val: data.Loader(valSet, 256),
+		Metrics:       []train.Metric{train.BinaryAccuracy(0)},
+		EarlyStopping: &train.EarlyStopping{Patience: 10, RestoreBest: true},
+		Progress:      nil, // os.Stdout prints a progress bar or a line per epoch
+	})
+	if err != nil {
+		panic(err)
+	}
+	best := hist.Epochs[hist.BestEpoch-1] // BestEpoch is 1-based
+	fmt.Printf("validation accuracy %.2f\n", best.Metrics["val_accuracy"])
+	// Output:
+	// validation accuracy 1.00
+}
+
+// Saving, loading and resuming.
+func Example_saveLoad() {
+	dir, _ := os.MkdirTemp("", "ember")
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "model.safetensors")
+	model := nn.Sequential(nn.Linear(2, 10), nn.ReLU(), nn.Linear(10, 1))
+	err := serialize.SaveModel(path, model, nil) // PyTorch's state-dict names, loadable by torch
+	m, file, err := serialize.LoadModel(path)    // rebuilt from the architecture in the metadata
+	_, err = serialize.LoadInto(path, model)     // a state dict (PyTorch's too) into your model
+	err = serialize.WriteNPY(filepath.Join(dir, "x.npy"), tensor.Ones(3, 2))
+	x, err := serialize.ReadNPY(filepath.Join(dir, "x.npy")) // also ReadNPZ, WriteNPZ, ReadCSV, WriteCSV
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(m)
+	fmt.Println(len(file.Tensors), "tensors;", x.Shape())
+	// Output:
+	// Sequential(
+	//   (0): Linear(in_features=2, out_features=10, bias=True)
+	//   (1): ReLU()
+	//   (2): Linear(in_features=10, out_features=1, bias=True)
+	// )
+	// 4 tensors; [3 2]
+}
