@@ -28,19 +28,25 @@ func maskedRowSum(dst, gr, y *float32, n, relu int) float32
 func init() {
 	if cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL && !forceAVX2 {
 		convK = convAVX512
-		gradRow = func(dst, g, y []float32, relu bool) float32 {
-			if len(dst) == 0 {
-				return 0
-			}
-			_, _ = g[len(dst)-1], dst[len(g)-1]
-			yp := &g[0]
-			if relu {
-				_ = y[len(dst)-1]
-				yp = &y[0]
-			}
-			return maskedRowSum(&dst[0], &g[0], yp, len(dst), int(b2i(relu)))
-		}
+		gradRow = gradRowAVX512
 	} else if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
 		convK = convAVX2
 	}
+}
+
+// gradRowAVX512 is gradRow in AVX-512: it reads g[0, len(dst)) and, when relu is set,
+// y[0, len(dst)), and writes dst; lanes past the end are masked.
+func gradRowAVX512(dst, g, y []float32, relu bool) float32 {
+	const name = "masked row sum avx512"
+	n := len(dst)
+	if n == 0 {
+		return 0
+	}
+	checkLen(name, "g", len(g), n)
+	yp := &g[0] // not read without relu
+	if relu {
+		checkLen(name, "y", len(y), n)
+		yp = &y[0]
+	}
+	return maskedRowSum(&dst[0], &g[0], yp, n, b2i(relu))
 }

@@ -2,6 +2,32 @@
 
 #include "textflag.h"
 
+// Byte offsets of the argument blocks' fields (convimplicit.go) and their sizes, named as
+// go_asm.h would name them; TestConvArgOffsets checks them against the Go structs.
+#define convTileArgs_x 0
+#define convTileArgs_w 8
+#define convTileArgs_koff 16
+#define convTileArgs_k 24
+#define convTileArgs_dst 32
+#define convTileArgs_ostride 40
+#define convTileArgs_nout 48
+#define convTileArgs_relu 56
+#define convTileArgs_xoff 64
+#define convTileArgs_doff 96
+#define convTileArgs_mask 128
+#define convTileArgs_bias 160
+#define convTileArgs__size 184
+#define dwTileArgs_g 0
+#define dwTileArgs_x 8
+#define dwTileArgs_gslot 16
+#define dwTileArgs_xslot 24
+#define dwTileArgs_masks 32
+#define dwTileArgs_slots 40
+#define dwTileArgs_ostride 48
+#define dwTileArgs_koff 56
+#define dwTileArgs_out 88
+#define dwTileArgs__size 184
+
 // Implicit-GEMM convolution tiles (see convimplicit.go for the argument layouts). Offsets in
 // the argument blocks are in bytes; lane masks select the valid columns of each 16-wide slot.
 
@@ -11,22 +37,22 @@
 // for the lanes of mask[v] and o < nout, where floor is 0 for ReLU and −∞ otherwise.
 TEXT ·convTile6x4(SB), NOSPLIT, $0-8
 	MOVQ t+0(FP), R8
-	MOVQ 0(R8), AX
+	MOVQ convTileArgs_x(R8), AX
 	MOVQ AX, R9
-	ADDQ 64(R8), R9
+	ADDQ convTileArgs_xoff(R8), R9
 	MOVQ AX, R10
-	ADDQ 72(R8), R10
+	ADDQ (convTileArgs_xoff+8)(R8), R10
 	MOVQ AX, R11
-	ADDQ 80(R8), R11
+	ADDQ (convTileArgs_xoff+16)(R8), R11
 	MOVQ AX, R12
-	ADDQ 88(R8), R12
-	KMOVW 128(R8), K1
-	KMOVW 136(R8), K2
-	KMOVW 144(R8), K3
-	KMOVW 152(R8), K4
-	MOVQ 8(R8), SI
-	MOVQ 16(R8), DI
-	MOVQ 24(R8), CX
+	ADDQ (convTileArgs_xoff+24)(R8), R12
+	KMOVW convTileArgs_mask(R8), K1
+	KMOVW (convTileArgs_mask+8)(R8), K2
+	KMOVW (convTileArgs_mask+16)(R8), K3
+	KMOVW (convTileArgs_mask+24)(R8), K4
+	MOVQ convTileArgs_w(R8), SI
+	MOVQ convTileArgs_koff(R8), DI
+	MOVQ convTileArgs_k(R8), CX
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -94,24 +120,24 @@ tloop:
 	DECQ CX
 	JNZ tloop
 tepi:
-	MOVQ 32(R8), AX
+	MOVQ convTileArgs_dst(R8), AX
 	MOVQ AX, R9
-	ADDQ 96(R8), R9
+	ADDQ convTileArgs_doff(R8), R9
 	MOVQ AX, R10
-	ADDQ 104(R8), R10
+	ADDQ (convTileArgs_doff+8)(R8), R10
 	MOVQ AX, R11
-	ADDQ 112(R8), R11
+	ADDQ (convTileArgs_doff+16)(R8), R11
 	MOVQ AX, R12
-	ADDQ 120(R8), R12
-	MOVQ 40(R8), BX
-	MOVQ 48(R8), CX
+	ADDQ (convTileArgs_doff+24)(R8), R12
+	MOVQ convTileArgs_ostride(R8), BX
+	MOVQ convTileArgs_nout(R8), CX
 	VPXORD Z29, Z29, Z29
-	CMPQ 56(R8), $0
+	CMPQ convTileArgs_relu(R8), $0
 	JNE tfloor
 	MOVL $0xff800000, DX // −∞: max(−∞, v) = v
 	VPBROADCASTD DX, Z29
 tfloor:
-	VBROADCASTSS 160(R8), Z28
+	VBROADCASTSS convTileArgs_bias(R8), Z28
 	VADDPS Z28, Z0, Z0
 	VMAXPS Z0, Z29, Z0
 	VADDPS Z28, Z1, Z1
@@ -130,7 +156,7 @@ tfloor:
 	ADDQ BX, R10
 	ADDQ BX, R11
 	ADDQ BX, R12
-	VBROADCASTSS 164(R8), Z28
+	VBROADCASTSS (convTileArgs_bias+4)(R8), Z28
 	VADDPS Z28, Z4, Z4
 	VMAXPS Z4, Z29, Z4
 	VADDPS Z28, Z5, Z5
@@ -149,7 +175,7 @@ tfloor:
 	ADDQ BX, R10
 	ADDQ BX, R11
 	ADDQ BX, R12
-	VBROADCASTSS 168(R8), Z28
+	VBROADCASTSS (convTileArgs_bias+8)(R8), Z28
 	VADDPS Z28, Z8, Z8
 	VMAXPS Z8, Z29, Z8
 	VADDPS Z28, Z9, Z9
@@ -168,7 +194,7 @@ tfloor:
 	ADDQ BX, R10
 	ADDQ BX, R11
 	ADDQ BX, R12
-	VBROADCASTSS 172(R8), Z28
+	VBROADCASTSS (convTileArgs_bias+12)(R8), Z28
 	VADDPS Z28, Z12, Z12
 	VMAXPS Z12, Z29, Z12
 	VADDPS Z28, Z13, Z13
@@ -187,7 +213,7 @@ tfloor:
 	ADDQ BX, R10
 	ADDQ BX, R11
 	ADDQ BX, R12
-	VBROADCASTSS 176(R8), Z28
+	VBROADCASTSS (convTileArgs_bias+16)(R8), Z28
 	VADDPS Z28, Z16, Z16
 	VMAXPS Z16, Z29, Z16
 	VADDPS Z28, Z17, Z17
@@ -206,7 +232,7 @@ tfloor:
 	ADDQ BX, R10
 	ADDQ BX, R11
 	ADDQ BX, R12
-	VBROADCASTSS 180(R8), Z28
+	VBROADCASTSS (convTileArgs_bias+20)(R8), Z28
 	VADDPS Z28, Z20, Z20
 	VMAXPS Z20, Z29, Z20
 	VADDPS Z28, Z21, Z21
@@ -228,13 +254,13 @@ tdone:
 //   out[o·4 + kk] = Σ_s Σ_lane g[gslot[s] + o·ostride + lane] · x[xslot[s] + koff[kk] + lane]
 TEXT ·convDW6x4(SB), NOSPLIT, $0-8
 	MOVQ t+0(FP), R8
-	MOVQ 0(R8), R9
-	MOVQ 8(R8), R10
-	MOVQ 16(R8), R11
-	MOVQ 24(R8), R12
-	MOVQ 32(R8), R13
-	MOVQ 40(R8), CX
-	MOVQ 48(R8), BX
+	MOVQ dwTileArgs_g(R8), R9
+	MOVQ dwTileArgs_x(R8), R10
+	MOVQ dwTileArgs_gslot(R8), R11
+	MOVQ dwTileArgs_xslot(R8), R12
+	MOVQ dwTileArgs_masks(R8), R13
+	MOVQ dwTileArgs_slots(R8), CX
+	MOVQ dwTileArgs_ostride(R8), BX
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -275,7 +301,7 @@ dloop:
 	VMOVUPS.Z (DX), K1, Z27
 	VMOVUPS.Z (DX)(BX*1), K1, Z28
 	VMOVUPS.Z (DX)(BX*2), K1, Z29
-	MOVQ 56(R8), AX
+	MOVQ dwTileArgs_koff(R8), AX
 	VMOVUPS.Z (DI)(AX*1), K1, Z30
 	VFMADD231PS Z30, Z24, Z0
 	VFMADD231PS Z30, Z25, Z4
@@ -283,7 +309,7 @@ dloop:
 	VFMADD231PS Z30, Z27, Z12
 	VFMADD231PS Z30, Z28, Z16
 	VFMADD231PS Z30, Z29, Z20
-	MOVQ 64(R8), AX
+	MOVQ (dwTileArgs_koff+8)(R8), AX
 	VMOVUPS.Z (DI)(AX*1), K1, Z30
 	VFMADD231PS Z30, Z24, Z1
 	VFMADD231PS Z30, Z25, Z5
@@ -291,7 +317,7 @@ dloop:
 	VFMADD231PS Z30, Z27, Z13
 	VFMADD231PS Z30, Z28, Z17
 	VFMADD231PS Z30, Z29, Z21
-	MOVQ 72(R8), AX
+	MOVQ (dwTileArgs_koff+16)(R8), AX
 	VMOVUPS.Z (DI)(AX*1), K1, Z30
 	VFMADD231PS Z30, Z24, Z2
 	VFMADD231PS Z30, Z25, Z6
@@ -299,7 +325,7 @@ dloop:
 	VFMADD231PS Z30, Z27, Z14
 	VFMADD231PS Z30, Z28, Z18
 	VFMADD231PS Z30, Z29, Z22
-	MOVQ 80(R8), AX
+	MOVQ (dwTileArgs_koff+24)(R8), AX
 	VMOVUPS.Z (DI)(AX*1), K1, Z30
 	VFMADD231PS Z30, Z24, Z3
 	VFMADD231PS Z30, Z25, Z7
@@ -321,7 +347,7 @@ dred:
 	VADDPS X31, X0, X0
 	VPSHUFD $0xb1, X0, X31
 	VADDSS X31, X0, X0
-	VMOVSS X0, 88(R8)
+	VMOVSS X0, dwTileArgs_out(R8)
 	VEXTRACTF64X4 $1, Z1, Y31
 	VADDPS Y31, Y1, Y1
 	VEXTRACTF32X4 $1, Y1, X31
@@ -330,7 +356,7 @@ dred:
 	VADDPS X31, X1, X1
 	VPSHUFD $0xb1, X1, X31
 	VADDSS X31, X1, X1
-	VMOVSS X1, 92(R8)
+	VMOVSS X1, (dwTileArgs_out+4)(R8)
 	VEXTRACTF64X4 $1, Z2, Y31
 	VADDPS Y31, Y2, Y2
 	VEXTRACTF32X4 $1, Y2, X31
@@ -339,7 +365,7 @@ dred:
 	VADDPS X31, X2, X2
 	VPSHUFD $0xb1, X2, X31
 	VADDSS X31, X2, X2
-	VMOVSS X2, 96(R8)
+	VMOVSS X2, (dwTileArgs_out+8)(R8)
 	VEXTRACTF64X4 $1, Z3, Y31
 	VADDPS Y31, Y3, Y3
 	VEXTRACTF32X4 $1, Y3, X31
@@ -348,7 +374,7 @@ dred:
 	VADDPS X31, X3, X3
 	VPSHUFD $0xb1, X3, X31
 	VADDSS X31, X3, X3
-	VMOVSS X3, 100(R8)
+	VMOVSS X3, (dwTileArgs_out+12)(R8)
 	VEXTRACTF64X4 $1, Z4, Y31
 	VADDPS Y31, Y4, Y4
 	VEXTRACTF32X4 $1, Y4, X31
@@ -357,7 +383,7 @@ dred:
 	VADDPS X31, X4, X4
 	VPSHUFD $0xb1, X4, X31
 	VADDSS X31, X4, X4
-	VMOVSS X4, 104(R8)
+	VMOVSS X4, (dwTileArgs_out+16)(R8)
 	VEXTRACTF64X4 $1, Z5, Y31
 	VADDPS Y31, Y5, Y5
 	VEXTRACTF32X4 $1, Y5, X31
@@ -366,7 +392,7 @@ dred:
 	VADDPS X31, X5, X5
 	VPSHUFD $0xb1, X5, X31
 	VADDSS X31, X5, X5
-	VMOVSS X5, 108(R8)
+	VMOVSS X5, (dwTileArgs_out+20)(R8)
 	VEXTRACTF64X4 $1, Z6, Y31
 	VADDPS Y31, Y6, Y6
 	VEXTRACTF32X4 $1, Y6, X31
@@ -375,7 +401,7 @@ dred:
 	VADDPS X31, X6, X6
 	VPSHUFD $0xb1, X6, X31
 	VADDSS X31, X6, X6
-	VMOVSS X6, 112(R8)
+	VMOVSS X6, (dwTileArgs_out+24)(R8)
 	VEXTRACTF64X4 $1, Z7, Y31
 	VADDPS Y31, Y7, Y7
 	VEXTRACTF32X4 $1, Y7, X31
@@ -384,7 +410,7 @@ dred:
 	VADDPS X31, X7, X7
 	VPSHUFD $0xb1, X7, X31
 	VADDSS X31, X7, X7
-	VMOVSS X7, 116(R8)
+	VMOVSS X7, (dwTileArgs_out+28)(R8)
 	VEXTRACTF64X4 $1, Z8, Y31
 	VADDPS Y31, Y8, Y8
 	VEXTRACTF32X4 $1, Y8, X31
@@ -393,7 +419,7 @@ dred:
 	VADDPS X31, X8, X8
 	VPSHUFD $0xb1, X8, X31
 	VADDSS X31, X8, X8
-	VMOVSS X8, 120(R8)
+	VMOVSS X8, (dwTileArgs_out+32)(R8)
 	VEXTRACTF64X4 $1, Z9, Y31
 	VADDPS Y31, Y9, Y9
 	VEXTRACTF32X4 $1, Y9, X31
@@ -402,7 +428,7 @@ dred:
 	VADDPS X31, X9, X9
 	VPSHUFD $0xb1, X9, X31
 	VADDSS X31, X9, X9
-	VMOVSS X9, 124(R8)
+	VMOVSS X9, (dwTileArgs_out+36)(R8)
 	VEXTRACTF64X4 $1, Z10, Y31
 	VADDPS Y31, Y10, Y10
 	VEXTRACTF32X4 $1, Y10, X31
@@ -411,7 +437,7 @@ dred:
 	VADDPS X31, X10, X10
 	VPSHUFD $0xb1, X10, X31
 	VADDSS X31, X10, X10
-	VMOVSS X10, 128(R8)
+	VMOVSS X10, (dwTileArgs_out+40)(R8)
 	VEXTRACTF64X4 $1, Z11, Y31
 	VADDPS Y31, Y11, Y11
 	VEXTRACTF32X4 $1, Y11, X31
@@ -420,7 +446,7 @@ dred:
 	VADDPS X31, X11, X11
 	VPSHUFD $0xb1, X11, X31
 	VADDSS X31, X11, X11
-	VMOVSS X11, 132(R8)
+	VMOVSS X11, (dwTileArgs_out+44)(R8)
 	VEXTRACTF64X4 $1, Z12, Y31
 	VADDPS Y31, Y12, Y12
 	VEXTRACTF32X4 $1, Y12, X31
@@ -429,7 +455,7 @@ dred:
 	VADDPS X31, X12, X12
 	VPSHUFD $0xb1, X12, X31
 	VADDSS X31, X12, X12
-	VMOVSS X12, 136(R8)
+	VMOVSS X12, (dwTileArgs_out+48)(R8)
 	VEXTRACTF64X4 $1, Z13, Y31
 	VADDPS Y31, Y13, Y13
 	VEXTRACTF32X4 $1, Y13, X31
@@ -438,7 +464,7 @@ dred:
 	VADDPS X31, X13, X13
 	VPSHUFD $0xb1, X13, X31
 	VADDSS X31, X13, X13
-	VMOVSS X13, 140(R8)
+	VMOVSS X13, (dwTileArgs_out+52)(R8)
 	VEXTRACTF64X4 $1, Z14, Y31
 	VADDPS Y31, Y14, Y14
 	VEXTRACTF32X4 $1, Y14, X31
@@ -447,7 +473,7 @@ dred:
 	VADDPS X31, X14, X14
 	VPSHUFD $0xb1, X14, X31
 	VADDSS X31, X14, X14
-	VMOVSS X14, 144(R8)
+	VMOVSS X14, (dwTileArgs_out+56)(R8)
 	VEXTRACTF64X4 $1, Z15, Y31
 	VADDPS Y31, Y15, Y15
 	VEXTRACTF32X4 $1, Y15, X31
@@ -456,7 +482,7 @@ dred:
 	VADDPS X31, X15, X15
 	VPSHUFD $0xb1, X15, X31
 	VADDSS X31, X15, X15
-	VMOVSS X15, 148(R8)
+	VMOVSS X15, (dwTileArgs_out+60)(R8)
 	VEXTRACTF64X4 $1, Z16, Y31
 	VADDPS Y31, Y16, Y16
 	VEXTRACTF32X4 $1, Y16, X31
@@ -465,7 +491,7 @@ dred:
 	VADDPS X31, X16, X16
 	VPSHUFD $0xb1, X16, X31
 	VADDSS X31, X16, X16
-	VMOVSS X16, 152(R8)
+	VMOVSS X16, (dwTileArgs_out+64)(R8)
 	VEXTRACTF64X4 $1, Z17, Y31
 	VADDPS Y31, Y17, Y17
 	VEXTRACTF32X4 $1, Y17, X31
@@ -474,7 +500,7 @@ dred:
 	VADDPS X31, X17, X17
 	VPSHUFD $0xb1, X17, X31
 	VADDSS X31, X17, X17
-	VMOVSS X17, 156(R8)
+	VMOVSS X17, (dwTileArgs_out+68)(R8)
 	VEXTRACTF64X4 $1, Z18, Y31
 	VADDPS Y31, Y18, Y18
 	VEXTRACTF32X4 $1, Y18, X31
@@ -483,7 +509,7 @@ dred:
 	VADDPS X31, X18, X18
 	VPSHUFD $0xb1, X18, X31
 	VADDSS X31, X18, X18
-	VMOVSS X18, 160(R8)
+	VMOVSS X18, (dwTileArgs_out+72)(R8)
 	VEXTRACTF64X4 $1, Z19, Y31
 	VADDPS Y31, Y19, Y19
 	VEXTRACTF32X4 $1, Y19, X31
@@ -492,7 +518,7 @@ dred:
 	VADDPS X31, X19, X19
 	VPSHUFD $0xb1, X19, X31
 	VADDSS X31, X19, X19
-	VMOVSS X19, 164(R8)
+	VMOVSS X19, (dwTileArgs_out+76)(R8)
 	VEXTRACTF64X4 $1, Z20, Y31
 	VADDPS Y31, Y20, Y20
 	VEXTRACTF32X4 $1, Y20, X31
@@ -501,7 +527,7 @@ dred:
 	VADDPS X31, X20, X20
 	VPSHUFD $0xb1, X20, X31
 	VADDSS X31, X20, X20
-	VMOVSS X20, 168(R8)
+	VMOVSS X20, (dwTileArgs_out+80)(R8)
 	VEXTRACTF64X4 $1, Z21, Y31
 	VADDPS Y31, Y21, Y21
 	VEXTRACTF32X4 $1, Y21, X31
@@ -510,7 +536,7 @@ dred:
 	VADDPS X31, X21, X21
 	VPSHUFD $0xb1, X21, X31
 	VADDSS X31, X21, X21
-	VMOVSS X21, 172(R8)
+	VMOVSS X21, (dwTileArgs_out+84)(R8)
 	VEXTRACTF64X4 $1, Z22, Y31
 	VADDPS Y31, Y22, Y22
 	VEXTRACTF32X4 $1, Y22, X31
@@ -519,7 +545,7 @@ dred:
 	VADDPS X31, X22, X22
 	VPSHUFD $0xb1, X22, X31
 	VADDSS X31, X22, X22
-	VMOVSS X22, 176(R8)
+	VMOVSS X22, (dwTileArgs_out+88)(R8)
 	VEXTRACTF64X4 $1, Z23, Y31
 	VADDPS Y31, Y23, Y23
 	VEXTRACTF32X4 $1, Y23, X31
@@ -528,7 +554,7 @@ dred:
 	VADDPS X31, X23, X23
 	VPSHUFD $0xb1, X23, X31
 	VADDSS X31, X23, X23
-	VMOVSS X23, 180(R8)
+	VMOVSS X23, (dwTileArgs_out+92)(R8)
 	VZEROUPPER
 	RET
 
@@ -597,16 +623,16 @@ GLOBL convMask8<>(SB), RODATA|NOPTR, $64
 // mask[v]. Reads whole vectors (the buffers end in slack); stores only valid lanes.
 TEXT ·convTile4x3(SB), NOSPLIT, $0-8
 	MOVQ t+0(FP), R8
-	MOVQ 0(R8), AX
+	MOVQ convTileArgs_x(R8), AX
 	MOVQ AX, R9
-	ADDQ 64(R8), R9
+	ADDQ convTileArgs_xoff(R8), R9
 	MOVQ AX, R10
-	ADDQ 72(R8), R10
+	ADDQ (convTileArgs_xoff+8)(R8), R10
 	MOVQ AX, R11
-	ADDQ 80(R8), R11
-	MOVQ 8(R8), SI
-	MOVQ 16(R8), DI
-	MOVQ 24(R8), CX
+	ADDQ (convTileArgs_xoff+16)(R8), R11
+	MOVQ convTileArgs_w(R8), SI
+	MOVQ convTileArgs_koff(R8), DI
+	MOVQ convTileArgs_k(R8), CX
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
@@ -647,36 +673,36 @@ a2loop:
 	DECQ CX
 	JNZ a2loop
 a2epi:
-	MOVQ 32(R8), AX
+	MOVQ convTileArgs_dst(R8), AX
 	MOVQ AX, R9
-	ADDQ 96(R8), R9
+	ADDQ convTileArgs_doff(R8), R9
 	MOVQ AX, R10
-	ADDQ 104(R8), R10
+	ADDQ (convTileArgs_doff+8)(R8), R10
 	MOVQ AX, R11
-	ADDQ 112(R8), R11
+	ADDQ (convTileArgs_doff+16)(R8), R11
 	LEAQ convMask8<>+32(SB), R12
-	MOVQ 128(R8), DX
+	MOVQ convTileArgs_mask(R8), DX
 	SHLQ $2, DX
 	MOVQ R12, R13
 	SUBQ DX, R13
-	MOVQ 136(R8), DX
+	MOVQ (convTileArgs_mask+8)(R8), DX
 	SHLQ $2, DX
 	MOVQ R12, R14
 	SUBQ DX, R14
-	MOVQ 144(R8), DX
+	MOVQ (convTileArgs_mask+16)(R8), DX
 	SHLQ $2, DX
 	MOVQ R12, R15
 	SUBQ DX, R15
-	MOVQ 40(R8), BX
-	MOVQ 48(R8), CX
+	MOVQ convTileArgs_ostride(R8), BX
+	MOVQ convTileArgs_nout(R8), CX
 	VXORPS Y12, Y12, Y12
-	CMPQ 56(R8), $0
+	CMPQ convTileArgs_relu(R8), $0
 	JNE a2floor
 	MOVL $0xff800000, DX // −∞: max(−∞, v) = v
 	VMOVD DX, X12
 	VBROADCASTSS X12, Y12
 a2floor:
-	VBROADCASTSS 160(R8), Y13
+	VBROADCASTSS convTileArgs_bias(R8), Y13
 	VADDPS Y13, Y0, Y0
 	VMAXPS Y0, Y12, Y0
 	VMOVUPS (R13), Y14
@@ -694,7 +720,7 @@ a2floor:
 	ADDQ BX, R9
 	ADDQ BX, R10
 	ADDQ BX, R11
-	VBROADCASTSS 164(R8), Y13
+	VBROADCASTSS (convTileArgs_bias+4)(R8), Y13
 	VADDPS Y13, Y3, Y3
 	VMAXPS Y3, Y12, Y3
 	VMOVUPS (R13), Y14
@@ -712,7 +738,7 @@ a2floor:
 	ADDQ BX, R9
 	ADDQ BX, R10
 	ADDQ BX, R11
-	VBROADCASTSS 168(R8), Y13
+	VBROADCASTSS (convTileArgs_bias+8)(R8), Y13
 	VADDPS Y13, Y6, Y6
 	VMAXPS Y6, Y12, Y6
 	VMOVUPS (R13), Y14
@@ -730,7 +756,7 @@ a2floor:
 	ADDQ BX, R9
 	ADDQ BX, R10
 	ADDQ BX, R11
-	VBROADCASTSS 172(R8), Y13
+	VBROADCASTSS (convTileArgs_bias+12)(R8), Y13
 	VADDPS Y13, Y9, Y9
 	VMAXPS Y9, Y12, Y9
 	VMOVUPS (R13), Y14
@@ -752,13 +778,13 @@ a2done:
 // lanes, and both operands are masked, so nothing past a row's end is summed.
 TEXT ·convDW3x4(SB), NOSPLIT, $0-8
 	MOVQ t+0(FP), R8
-	MOVQ 0(R8), R9
-	MOVQ 8(R8), R10
-	MOVQ 16(R8), R11
-	MOVQ 24(R8), R12
-	MOVQ 32(R8), R13
-	MOVQ 40(R8), CX
-	MOVQ 48(R8), BX
+	MOVQ dwTileArgs_g(R8), R9
+	MOVQ dwTileArgs_x(R8), R10
+	MOVQ dwTileArgs_gslot(R8), R11
+	MOVQ dwTileArgs_xslot(R8), R12
+	MOVQ dwTileArgs_masks(R8), R13
+	MOVQ dwTileArgs_slots(R8), CX
+	MOVQ dwTileArgs_ostride(R8), BX
 	LEAQ convMask8<>+32(SB), R15
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
@@ -789,25 +815,25 @@ d2loop:
 	VANDPS (R14), Y13, Y13
 	VMOVUPS (SI)(BX*2), Y14
 	VANDPS (R14), Y14, Y14
-	MOVQ 56(R8), AX
+	MOVQ dwTileArgs_koff(R8), AX
 	VMOVUPS (DI)(AX*1), Y15
 	VANDPS (R14), Y15, Y15
 	VFMADD231PS Y15, Y12, Y0
 	VFMADD231PS Y15, Y13, Y4
 	VFMADD231PS Y15, Y14, Y8
-	MOVQ 64(R8), AX
+	MOVQ (dwTileArgs_koff+8)(R8), AX
 	VMOVUPS (DI)(AX*1), Y15
 	VANDPS (R14), Y15, Y15
 	VFMADD231PS Y15, Y12, Y1
 	VFMADD231PS Y15, Y13, Y5
 	VFMADD231PS Y15, Y14, Y9
-	MOVQ 72(R8), AX
+	MOVQ (dwTileArgs_koff+16)(R8), AX
 	VMOVUPS (DI)(AX*1), Y15
 	VANDPS (R14), Y15, Y15
 	VFMADD231PS Y15, Y12, Y2
 	VFMADD231PS Y15, Y13, Y6
 	VFMADD231PS Y15, Y14, Y10
-	MOVQ 80(R8), AX
+	MOVQ (dwTileArgs_koff+24)(R8), AX
 	VMOVUPS (DI)(AX*1), Y15
 	VANDPS (R14), Y15, Y15
 	VFMADD231PS Y15, Y12, Y3
@@ -825,83 +851,83 @@ d2red:
 	VADDPS X15, X0, X0
 	VPSHUFD $0xb1, X0, X15
 	VADDSS X15, X0, X0
-	VMOVSS X0, 88(R8)
+	VMOVSS X0, dwTileArgs_out(R8)
 	VEXTRACTF128 $1, Y1, X15
 	VADDPS X15, X1, X1
 	VPSHUFD $0x4e, X1, X15
 	VADDPS X15, X1, X1
 	VPSHUFD $0xb1, X1, X15
 	VADDSS X15, X1, X1
-	VMOVSS X1, 92(R8)
+	VMOVSS X1, (dwTileArgs_out+4)(R8)
 	VEXTRACTF128 $1, Y2, X15
 	VADDPS X15, X2, X2
 	VPSHUFD $0x4e, X2, X15
 	VADDPS X15, X2, X2
 	VPSHUFD $0xb1, X2, X15
 	VADDSS X15, X2, X2
-	VMOVSS X2, 96(R8)
+	VMOVSS X2, (dwTileArgs_out+8)(R8)
 	VEXTRACTF128 $1, Y3, X15
 	VADDPS X15, X3, X3
 	VPSHUFD $0x4e, X3, X15
 	VADDPS X15, X3, X3
 	VPSHUFD $0xb1, X3, X15
 	VADDSS X15, X3, X3
-	VMOVSS X3, 100(R8)
+	VMOVSS X3, (dwTileArgs_out+12)(R8)
 	VEXTRACTF128 $1, Y4, X15
 	VADDPS X15, X4, X4
 	VPSHUFD $0x4e, X4, X15
 	VADDPS X15, X4, X4
 	VPSHUFD $0xb1, X4, X15
 	VADDSS X15, X4, X4
-	VMOVSS X4, 104(R8)
+	VMOVSS X4, (dwTileArgs_out+16)(R8)
 	VEXTRACTF128 $1, Y5, X15
 	VADDPS X15, X5, X5
 	VPSHUFD $0x4e, X5, X15
 	VADDPS X15, X5, X5
 	VPSHUFD $0xb1, X5, X15
 	VADDSS X15, X5, X5
-	VMOVSS X5, 108(R8)
+	VMOVSS X5, (dwTileArgs_out+20)(R8)
 	VEXTRACTF128 $1, Y6, X15
 	VADDPS X15, X6, X6
 	VPSHUFD $0x4e, X6, X15
 	VADDPS X15, X6, X6
 	VPSHUFD $0xb1, X6, X15
 	VADDSS X15, X6, X6
-	VMOVSS X6, 112(R8)
+	VMOVSS X6, (dwTileArgs_out+24)(R8)
 	VEXTRACTF128 $1, Y7, X15
 	VADDPS X15, X7, X7
 	VPSHUFD $0x4e, X7, X15
 	VADDPS X15, X7, X7
 	VPSHUFD $0xb1, X7, X15
 	VADDSS X15, X7, X7
-	VMOVSS X7, 116(R8)
+	VMOVSS X7, (dwTileArgs_out+28)(R8)
 	VEXTRACTF128 $1, Y8, X15
 	VADDPS X15, X8, X8
 	VPSHUFD $0x4e, X8, X15
 	VADDPS X15, X8, X8
 	VPSHUFD $0xb1, X8, X15
 	VADDSS X15, X8, X8
-	VMOVSS X8, 120(R8)
+	VMOVSS X8, (dwTileArgs_out+32)(R8)
 	VEXTRACTF128 $1, Y9, X15
 	VADDPS X15, X9, X9
 	VPSHUFD $0x4e, X9, X15
 	VADDPS X15, X9, X9
 	VPSHUFD $0xb1, X9, X15
 	VADDSS X15, X9, X9
-	VMOVSS X9, 124(R8)
+	VMOVSS X9, (dwTileArgs_out+36)(R8)
 	VEXTRACTF128 $1, Y10, X15
 	VADDPS X15, X10, X10
 	VPSHUFD $0x4e, X10, X15
 	VADDPS X15, X10, X10
 	VPSHUFD $0xb1, X10, X15
 	VADDSS X15, X10, X10
-	VMOVSS X10, 128(R8)
+	VMOVSS X10, (dwTileArgs_out+40)(R8)
 	VEXTRACTF128 $1, Y11, X15
 	VADDPS X15, X11, X11
 	VPSHUFD $0x4e, X11, X15
 	VADDPS X15, X11, X11
 	VPSHUFD $0xb1, X11, X15
 	VADDSS X15, X11, X11
-	VMOVSS X11, 132(R8)
+	VMOVSS X11, (dwTileArgs_out+44)(R8)
 	VZEROUPPER
 	RET

@@ -16,7 +16,8 @@ import (
 // slack, and lanes past a row's end are masked out. The input gradient is the forward convolution of the padded
 // output gradient with the filters rotated by 180° and their channel axes swapped.
 
-// convTileArgs is convTile6x4's argument block (the assembly reads it by byte offset).
+// convTileArgs is convTile6x4's argument block. The assembly reads it by byte offset, through
+// the #defines at the top of conv_amd64.s: change them with the fields (TestConvArgOffsets).
 type convTileArgs struct {
 	x       unsafe.Pointer // padded images
 	w       unsafe.Pointer // packed weights [K][tile channels]
@@ -32,7 +33,7 @@ type convTileArgs struct {
 	bias    [6]float32
 }
 
-// dwTileArgs is convDW6x4's argument block.
+// dwTileArgs is convDW6x4's argument block, read like convTileArgs.
 type dwTileArgs struct {
 	g       unsafe.Pointer // output gradient rows
 	x       unsafe.Pointer // padded images
@@ -118,6 +119,9 @@ func implicitForward(xp []float32, nb, cp, hp, wp, kh, kw int, wt []float32, kof
 	dst []float32, dstOff int) {
 	oh, ow := hp-kh+1, wp-kw+1
 	ck := convK
+	if !ck.checkForward(len(xp), nb, cp, hp, wp, oh, ow, len(wt), koff, outC, len(dst), dstOff) {
+		return
+	}
 	var t convTileArgs
 	t.x = unsafe.Pointer(&xp[0])
 	t.koff = unsafe.Pointer(&koff[0])
@@ -165,6 +169,49 @@ func implicitForward(xp []float32, nb, cp, hp, wp, kh, kw int, wt []float32, kof
 	if n > 0 {
 		flush(n)
 	}
+}
+
+// checkForward panics unless every tile implicitForward runs stays inside its slices, and
+// reports whether there is any tile. One check covers all tiles: a slot's offsets into x and
+// dst are affine in (image b, row y, first column xs) with non-negative coefficients, so the
+// first slot (offsets 0 and dstOff) reaches least and the last slot furthest.
+//   - x: a tile reads whole vectors of lanes values (every lane on AVX2) at xoff + koff[k], so
+//     the last slot's xoff = ((nb−1)·cp·hp + oh−1)·wp + xs plus max(koff) plus lanes values
+//     must lie in xp (which ends in convSlack values for this), and no koff may be negative;
+//   - w: the tile for channels o0, o0 + tileO, … reads tileO·K values from wt[o0·K], up to
+//     ⌈outC/tileO⌉·tileO·K in all;
+//   - dst: a tile writes only its slots' valid lanes (ow − xs of them, at most lanes) of its
+//     channels o0 … o0+nout−1 < outC, so everything written lies in dst[dstOff,
+//     dstOff + nb·outC·oh·ow).
+func (ck *convKernels) checkForward(nx, nb, cp, hp, wp, oh, ow, nw int, koff []int, outC, ndst, dstOff int) bool {
+	const name = "conv tile"
+	checkNonNeg(name, "images", nb)
+	checkNonNeg(name, "channels", cp)
+	checkNonNeg(name, "padded height", hp)
+	checkNonNeg(name, "padded width", wp)
+	checkNonNeg(name, "dst offset", dstOff)
+	if nb == 0 || oh <= 0 || ow <= 0 || outC <= 0 {
+		return false
+	}
+	K := len(koff)
+	checkLen(name, "koff", K, 1)
+	lo, hi := offsetRange(koff)
+	checkNonNeg(name, "window offset", lo)
+	checkLen(name, "dst", ndst, satAdd(dstOff, satMul(satMul(nb, outC), satMul(oh, ow))))
+	checkLen(name, "w", nw, satMul(roundUp(outC, ck.tileO), K))
+	xsLast := (ow - 1) / ck.lanes * ck.lanes
+	xoff := satAdd(satMul(satAdd(satMul(satMul(nb-1, cp), hp), oh-1), wp), xsLast)
+	checkLen(name, "x", nx, satAdd(satAdd(xoff, satAdd(hi, 3)/4), ck.lanes))
+	return true
+}
+
+// offsetRange returns the least and greatest of the byte offsets koff (not empty).
+func offsetRange(koff []int) (lo, hi int) {
+	lo, hi = koff[0], koff[0]
+	for _, v := range koff[1:] {
+		lo, hi = min(lo, v), max(hi, v)
+	}
+	return lo, hi
 }
 
 // windowOffsets returns, in off's storage, the byte offsets of the K = c·kh·kw window values from a window's
@@ -326,6 +373,9 @@ func reluGrad(g, y float32) float32 {
 // (ximg values each, rows of xw), koff the window offsets.
 func implicitWeightGrad(dw, gp []float32, nb, og, gh, gw, qh, qw, oh, ow int, xp []float32, ximg, xw int, koff []int, outC int) {
 	ck := convK
+	if !ck.checkWeightGrad(len(gp), nb, og, gh, gw, qh, qw, oh, ow, len(xp), ximg, xw, koff, outC) {
+		return
+	}
 	nslots := nb * oh * ((ow + ck.lanes - 1) / ck.lanes)
 	gsP, xsP, msP := getScratch[int](nslots), getScratch[int](nslots), getScratch[int](nslots)
 	defer putScratch(gsP)
@@ -366,4 +416,37 @@ func implicitWeightGrad(dw, gp []float32, nb, og, gh, gw, qh, qw, oh, ow int, xp
 			}
 		}
 	}
+}
+
+// checkWeightGrad panics unless every tile implicitWeightGrad runs stays inside gp and xp, and
+// reports whether there is any. One check covers all tiles: the slot offsets gslot and xslot
+// are affine in (image b, row y, first column x0) with non-negative coefficients, so the first
+// slot reaches least and the last furthest.
+//   - g: the tile for rows o0, o0 + dwO, … reads whole vectors (lanes values) of its dwO rows,
+//     all of them even past outC, at gp[o0·gh·gw + gslot + o·gh·gw]; the last tile's last row
+//     ends at (o0 + dwO − 1)·gh·gw + ((nb−1)·og·gh + oh−1+qh)·gw + qw + x0 + lanes;
+//   - x: the tile reads whole vectors at xslot + koff[k], the last ending at
+//     (nb−1)·ximg + (oh−1)·xw + x0 + max(koff) + lanes, and no koff may be negative.
+func (ck *convKernels) checkWeightGrad(ng, nb, og, gh, gw, qh, qw, oh, ow, nx, ximg, xw int, koff []int, outC int) bool {
+	const name = "conv weight-gradient tile"
+	for _, v := range [...]struct {
+		name string
+		v    int
+	}{{"images", nb}, {"gradient planes", og}, {"gradient height", gh}, {"gradient width", gw},
+		{"row padding", qh}, {"column padding", qw}, {"image size", ximg}, {"image width", xw}} {
+		checkNonNeg(name, v.name, v.v)
+	}
+	if nb == 0 || oh <= 0 || ow <= 0 || outC <= 0 || len(koff) == 0 {
+		return false
+	}
+	lo, hi := offsetRange(koff)
+	checkNonNeg(name, "window offset", lo)
+	x0Last := (ow - 1) / ck.lanes * ck.lanes
+	plane := satMul(gh, gw)
+	rows := satMul((outC-1)/ck.dwO*ck.dwO+ck.dwO-1, plane) // o0 + dwO − 1 planes before the last row
+	gslot := satAdd(satMul(satAdd(satMul(satMul(nb-1, og), gh), satAdd(oh-1, qh)), gw), satAdd(qw, x0Last))
+	checkLen(name, "g", ng, satAdd(satAdd(rows, gslot), ck.lanes))
+	xslot := satAdd(satAdd(satMul(nb-1, ximg), satMul(oh-1, xw)), x0Last)
+	checkLen(name, "x", nx, satAdd(satAdd(xslot, satAdd(hi, 3)/4), ck.lanes))
+	return true
 }

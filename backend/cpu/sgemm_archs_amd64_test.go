@@ -8,9 +8,7 @@ import "golang.org/x/sys/cpu"
 func extraArchs() []kernelArch {
 	var out []kernelArch
 	if cpu.X86.HasAVX2 && cpu.X86.HasFMA && sgemmArch.name != "avx2" {
-		out = append(out, kernelArch{name: "avx2", mr: 6, nr: 16, kernel: func(kc int, a, b, c []float32, ldc int, overwrite bool) {
-			sgemmKernelAVX2(kc, &a[0], &b[0], &c[0], ldc, b2i(overwrite))
-		}})
+		out = append(out, sgemmArchAVX2)
 	}
 	return out
 }
@@ -18,7 +16,7 @@ func extraArchs() []kernelArch {
 // extraDgemmArchs lists the float64 kernels this CPU can run besides the selected one.
 func extraDgemmArchs() []gemmArch[float64] {
 	if cpu.X86.HasAVX2 && cpu.X86.HasFMA && dgemmArch.name != "avx2" {
-		return []gemmArch[float64]{dgemmAVX2}
+		return []gemmArch[float64]{dgemmArchAVX2}
 	}
 	return nil
 }
