@@ -11,6 +11,12 @@
 //   - Randomness comes only from an explicit *Generator: the same seed gives the same numbers.
 //   - Gradients are recorded while grad mode is enabled (see NoGrad) for results of tensors
 //     that require grad; Backward accumulates into the Grad of leaf tensors.
+//   - Concurrency: grad mode belongs to the goroutine (NoGrad in one goroutine never affects
+//     another), generators are locked, and ops only read their inputs, so independent models
+//     train safely in parallel goroutines and one model may serve Forward calls from many.
+//     Training one model from two goroutines at once is unsupported: two Backward passes
+//     that meet in a shared tensor panic, and an optimizer step racing a forward pass is a
+//     data race.
 //
 // Kernels run on the backend of the tensor's device (package backend); the pure-Go CPU
 // backend is always available.
