@@ -29,6 +29,7 @@ func commands() []command {
 		{"predict", "apply a saved model to the rows of a CSV file", runPredict},
 		{"eval", "evaluate a saved model on a labelled CSV file", runEval},
 		{"inspect", "list the tensors, metadata and parameter count of a safetensors file", runInspect},
+		{"cluster", "cluster the rows of a data set (k-means, DBSCAN, agglomerative, …) and score the result", runCluster},
 		{"bench", "run the reference workloads and print JSON lines comparable with PyTorch's", runBench},
 	}
 }
