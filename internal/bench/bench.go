@@ -1,10 +1,13 @@
 // Package bench runs Ember's reference workloads — the same definitions as PyTorch's
-// shared/bench/torch_bench.py — and reports them with that script's field names, so the two
-// can be compared on one machine as ratios.
+// scripts/torch_bench.py — and reports them with that script's field names, so the two can be
+// compared on one machine as ratios (scripts/bench_compare.py does; BENCHMARKS.md shows it).
 //
 // Only the work itself is timed: data loading, model construction and evaluation are outside
-// the clock. testdata/circles.csv holds w1's exact rows (written by testdata/make_circles.py
-// with scikit-learn's make_circles and train_test_split).
+// the clock. Warm-up is the same as torch_bench.py's: circles trains once untimed (same
+// model, data, batches and length) before its timed run; fashion-mlp and fashion-cnn are timed
+// from the first step; gemm and latency call the function twice before timing blocks of calls.
+// testdata/circles.csv holds w1's exact rows (written by scripts/make_circles.py with
+// scikit-learn's make_circles and train_test_split).
 package bench
 
 import (
@@ -41,6 +44,7 @@ type Options struct {
 	Repeat     int    // runs of training workloads; the median is reported
 	FashionDir string // Fashion-MNIST folder ("" for Debian's)
 	Seed       uint64
+	DType      string // gemm's element type: "float32" (or "") or "float64"
 }
 
 // Run runs one workload.
@@ -50,6 +54,17 @@ func Run(name string, o Options) (Result, error) {
 		cpu.SetThreads(o.Threads)
 	}
 	o.Repeat = max(o.Repeat, 1)
+	dtype := tensor.Float32
+	switch o.DType {
+	case "", "float32":
+	case "float64":
+		if name != "gemm" {
+			return nil, fmt.Errorf("dtype float64 applies to the gemm workload only, not %q", name)
+		}
+		dtype = tensor.Float64
+	default:
+		return nil, fmt.Errorf("unknown dtype %q (want float32 or float64)", o.DType)
+	}
 	var r Result
 	var err error
 	switch name {
@@ -60,7 +75,7 @@ func Run(name string, o Options) (Result, error) {
 	case "fashion-cnn":
 		r, err = fashion(o, true)
 	case "gemm":
-		r = gemm()
+		r = gemm(dtype)
 	case "latency":
 		r = latency()
 	default:
@@ -74,6 +89,7 @@ func Run(name string, o Options) (Result, error) {
 	r["threads"] = cpu.Threads()
 	r["gemm_kernel"] = cpu.KernelName()
 	r["go_version"] = runtime.Version()
+	r["seed"] = o.Seed
 	return r, nil
 }
 
@@ -148,35 +164,54 @@ func median(v []float64) float64 {
 	return (s[n/2-1] + s[n/2]) / 2
 }
 
-func circles(o Options) (Result, error) {
+// CirclesData returns w1's training set and test rows.
+func CirclesData() (train *data.TensorDataset, xte, yte *tensor.Tensor, err error) {
 	xtr, ytr, xte, yte, err := loadCircles()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	train, err = data.NewTensorDataset(xtr, ytr)
+	return train, xte, yte, err
+}
+
+// circlesSetup builds w1's model, loss and optimizer from seed.
+func circlesSetup(seed uint64) (nn.Module, nn.Loss, *optim.Optimizer) {
+	tensor.ManualSeed(seed)
+	m := CirclesModel()
+	bce := nn.BCEWithLogitsLoss()
+	loss := func(out, y *tensor.Tensor) *tensor.Tensor { return bce(out.Squeeze(1), y) }
+	return m, loss, optim.Adam(m.Parameters(), optim.LR(0.01))
+}
+
+// CirclesRun trains w1's model from seed: the model, loss and optimizer are built before the
+// clock starts, and only the 2,500 training steps (trainLoop) are timed.
+func CirclesRun(ds *data.TensorDataset, seed uint64) (model nn.Module, secs float64, steps int, first, last float64) {
+	m, loss, opt := circlesSetup(seed)
+	secs, steps, first, last = trainLoop(m, loss, opt, ds, 32, 100, false, seed)
+	return m, secs, steps, first, last
+}
+
+func circles(o Options) (Result, error) {
+	ds, xte, yte, err := CirclesData()
 	if err != nil {
 		return nil, err
 	}
-	ds, _ := data.NewTensorDataset(xtr, ytr)
 	var rates, secs, accs []float64
 	var r Result
-	// Warm up: one untimed run of the same length lets the Go runtime grow and size its heap
-	// (a fresh process's first few garbage collections), so the 0.05-second measurement is
-	// the steady state of training rather than process start-up.
-	{
-		tensor.ManualSeed(1 << 40)
-		m := CirclesModel()
-		bce := nn.BCEWithLogitsLoss()
-		trainLoop(m, func(out, y *tensor.Tensor) *tensor.Tensor { return bce(out.Squeeze(1), y) }, optim.Adam(m.Parameters()), ds, 32, 100, false, 1)
-	}
+	// Warm-up, the same as torch_bench.py w1's: one untimed run of the same length and seed as
+	// the first timed one. In Ember it lets the Go runtime grow and size its heap (a fresh
+	// process's first few garbage collections), so the timed run of a few hundredths of a
+	// second is the steady state of training rather than process start-up. Its rate is
+	// reported as warmup_steps_per_s.
+	_, warmS, warmSteps, _, _ := CirclesRun(ds, o.Seed)
 	for rep := range o.Repeat {
-		tensor.ManualSeed(o.Seed + uint64(rep))
-		model := CirclesModel()
-		bce := nn.BCEWithLogitsLoss()
-		loss := func(out, y *tensor.Tensor) *tensor.Tensor { return bce(out.Squeeze(1), y) }
-		opt := optim.Adam(model.Parameters(), optim.LR(0.01))
-		s, steps, first, last := trainLoop(model, loss, opt, ds, 32, 100, false, o.Seed+uint64(rep))
+		model, s, steps, first, last := CirclesRun(ds, o.Seed+uint64(rep))
 		acc := binaryAccuracy(model, xte, yte)
 		rates, secs, accs = append(rates, float64(steps)/s), append(secs, s), append(accs, acc)
 		r = Result{"steps": steps, "loss_first_epoch": first, "loss_last_epoch": last}
 	}
 	r["steps_per_s"] = median(rates)
+	r["warmup_steps_per_s"] = float64(warmSteps) / warmS
 	r["train_s"] = median(secs)
 	r["epoch_ms"] = 1000 * median(secs) / 100
 	r["test_acc"] = median(accs)
@@ -282,17 +317,17 @@ func timeCalls(fn func(), minTime time.Duration, block int) (median_, best float
 	return median(times), slices.Min(times), len(times) * block
 }
 
-func gemm() Result {
+func gemm(dtype tensor.DType) Result {
 	var rows []map[string]any
 	for _, n := range []int{64, 256, 1024, 2048} {
 		g := tensor.NewGenerator(uint64(n))
-		a, b := tensor.Randn(g, n, n), tensor.Randn(g, n, n)
+		a, b := tensor.Randn(g, n, n).To(dtype), tensor.Randn(g, n, n).To(dtype)
 		flop := 2 * math.Pow(float64(n), 3)
 		block := max(1, int(2e8/flop))
 		med, best, calls := timeCalls(func() { a.MatMul(b) }, 500*time.Millisecond, block)
 		rows = append(rows, map[string]any{"lib": "ember", "n": n, "median_s": med, "gflops": flop / med / 1e9, "best_gflops": flop / best / 1e9, "calls": calls})
 	}
-	return Result{"rows": rows}
+	return Result{"rows": rows, "dtype": dtype.String()}
 }
 
 func latency() Result {

