@@ -1,6 +1,9 @@
 // Package cluster implements scikit-learn's clustering estimators with its parameter names,
 // defaults and results: KMeans (Lloyd or Elkan, k-means++ or random initialisation),
-// MiniBatchKMeans, DBSCAN and AgglomerativeClustering (ward, complete, average, single).
+// MiniBatchKMeans, DBSCAN, AgglomerativeClustering (ward, complete, average, single),
+// SpectralClustering (rbf or k-nearest-neighbour affinity; dense, O(samples²) memory),
+// MeanShift (flat kernel, with EstimateBandwidth) and GaussianMixture (full, tied, diag or
+// spherical covariances, fitted by EM).
 //
 // Rules shared by every estimator:
 //
