@@ -18,8 +18,9 @@ import (
 // clusterOptions are the flags of "ember cluster".
 type clusterOptions struct {
 	data, target, algo, output, linkage string
+	affinity                            string
 	k, samples, minSamples              int
-	noise, eps                          float64
+	noise, eps, gamma, bandwidth        float64
 	seed                                uint64
 }
 
@@ -45,6 +46,24 @@ var clusterAlgos = map[string]clusterer{
 		db.Eps, db.MinSamples = o.eps, o.minSamples
 		err := db.Fit(X)
 		return db.Labels, 0, false, err
+	},
+	"spectral": func(X *tensor.Tensor, o *clusterOptions) (*tensor.Tensor, float64, bool, error) {
+		sc := cluster.NewSpectralClustering(o.k)
+		sc.Affinity, sc.Gamma, sc.RandomState = o.affinity, o.gamma, o.seed
+		labels, err := sc.FitPredict(X)
+		return labels, 0, false, err
+	},
+	"meanshift": func(X *tensor.Tensor, o *clusterOptions) (*tensor.Tensor, float64, bool, error) {
+		ms := cluster.NewMeanShift()
+		ms.Bandwidth, ms.BinSeeding = o.bandwidth, true
+		labels, err := ms.FitPredict(X)
+		return labels, 0, false, err
+	},
+	"gmm": func(X *tensor.Tensor, o *clusterOptions) (*tensor.Tensor, float64, bool, error) {
+		g := cluster.NewGaussianMixture(o.k)
+		g.RandomState = o.seed
+		labels, err := g.FitPredict(X)
+		return labels, 0, false, err
 	},
 	"agglomerative": func(X *tensor.Tensor, o *clusterOptions) (*tensor.Tensor, float64, bool, error) {
 		a := cluster.NewAgglomerativeClustering(o.k)
@@ -77,6 +96,9 @@ func runCluster(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.Float64Var(&o.eps, "eps", 0.5, "dbscan: neighbourhood radius")
 	fs.IntVar(&o.minSamples, "min-samples", 5, "dbscan: neighbours (the point included) that make a core point")
 	fs.StringVar(&o.linkage, "linkage", "ward", "agglomerative: ward, complete, average or single")
+	fs.StringVar(&o.affinity, "affinity", "nearest_neighbors", "spectral: nearest_neighbors (10 neighbours) or rbf")
+	fs.Float64Var(&o.gamma, "gamma", 1, "spectral: rbf affinity exp(-gamma·d²)")
+	fs.Float64Var(&o.bandwidth, "bandwidth", 0, "meanshift: window radius (0: estimated from the data)")
 	fs.StringVar(&o.output, "output", "", "CSV file to write the labels to (one \"label\" column; default: not written)")
 	fs.Uint64Var(&o.seed, "seed", 0, "random seed (initialisation, built-in data)")
 	fs.IntVar(&o.samples, "samples", 1000, "rows of a built-in data set")
@@ -126,6 +148,9 @@ func reportClusters(w io.Writer, o *clusterOptions, X, labels, truth *tensor.Ten
 		}
 	}
 	found := map[int64]bool{}
+	if labels == nil {
+		return fmt.Errorf("%s produced no labels", o.algo)
+	}
 	noise := 0
 	for _, l := range labels.Int64s() {
 		if l < 0 {

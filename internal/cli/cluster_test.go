@@ -44,9 +44,17 @@ func TestClusterBuiltInAndCSV(t *testing.T) {
 	if code != 2 || strings.Contains(out, "adjusted rand") { // the text column cannot be a feature
 		t.Fatalf("text feature column: exit %d\n%s", code, out)
 	}
-	code, out, _ = run("cluster", "--data", "moons", "--algo", "dbscan", "--eps", "0.2")
-	if code != 0 || !strings.HasSuffix(out, "adjusted rand index: 1.0000\n") {
-		t.Fatalf("dbscan on moons: exit %d\n%s", code, out)
+	for _, args := range [][]string{
+		{"--data", "moons", "--algo", "dbscan", "--eps", "0.2"},
+		{"--data", "moons", "--algo", "spectral", "--samples", "500"},
+		{"--algo", "meanshift"},
+		{"--algo", "gmm"},
+		{"--algo", "minibatch"},
+	} {
+		code, out, errs := run(append([]string{"cluster"}, args...)...)
+		if code != 0 || !strings.HasSuffix(out, "adjusted rand index: 1.0000\n") {
+			t.Fatalf("ember cluster %v: exit %d\n%s%s", args, code, out, errs)
+		}
 	}
 }
 
