@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"gonum.org/v1/gonum/lapack/lapack64"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -88,11 +89,20 @@ func orthonormalBasis(y *mat.Dense, rows int) *mat.Dense {
 		}
 		return id
 	}
-	var qr mat.QR
-	qr.Factorize(y)
-	full := new(mat.Dense)
-	qr.QTo(full)
-	return mat.DenseCopyOf(full.Slice(0, rows, 0, c))
+	// The economic Q straight from LAPACK's reflectors: mat.QR would build the full
+	// rows×rows Q (28 GB for 60,000 samples).
+	q := mat.DenseCopyOf(y)
+	g := q.RawMatrix()
+	tau := make([]float64, c)
+	work := []float64{0}
+	lapack64.Geqrf(g, tau, work, -1)
+	work = make([]float64, int(work[0]))
+	lapack64.Geqrf(g, tau, work, len(work))
+	work = []float64{0}
+	lapack64.Orgqr(g, tau, work, -1)
+	work = make([]float64, int(work[0]))
+	lapack64.Orgqr(g, tau, work, len(work))
+	return q
 }
 
 // luPermutedL returns P·L of the LU factorisation with partial pivoting y = P·L·U
