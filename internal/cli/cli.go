@@ -30,6 +30,7 @@ func commands() []command {
 		{"eval", "evaluate a saved model on a labelled CSV file", runEval},
 		{"inspect", "list the tensors, metadata and parameter count of a safetensors file", runInspect},
 		{"cluster", "cluster the rows of a data set (k-means, DBSCAN, agglomerative, …) and score the result", runCluster},
+		{"decompose", "project the rows of a data set onto principal (PCA), independent (ICA) or SVD components", runDecompose},
 		{"bench", "run the reference workloads and print JSON lines comparable with PyTorch's", runBench},
 	}
 }
@@ -43,7 +44,7 @@ Usage:
 Commands:
 `)
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
 	fmt.Fprint(w, `
 Run "ember <command> --help" for a command's flags and their defaults.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 
@@ -89,7 +88,7 @@ const silhouetteRows = 5000
 func runCluster(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	o := &clusterOptions{}
 	fs := newFlagSet("cluster", "Clusters the rows of a data set, writes one label per row and prints the inertia (k-means)\nand the silhouette score. When the true labels are known (--target names a CSV label\ncolumn, which is then not used for fitting, or a built-in data set), it ends with the\nline \"adjusted rand index: 0.xxxx\".", stdout)
-	fs.StringVar(&o.data, "data", "blobs", "dataset: "+strings.Join(synth.Names, ", ")+", or a CSV file with a header row")
+	fs.StringVar(&o.data, "data", "blobs", "dataset: "+strings.Join(synth.Names, ", ")+", fashion-mnist (the training images), or a CSV file with a header row")
 	fs.StringVar(&o.target, "target", "", "CSV column holding true labels, left out of the fit (default: none; every column is a feature)")
 	fs.StringVar(&o.algo, "algo", "kmeans", "algorithm: "+strings.Join(clusterAlgoNames(), ", "))
 	fs.IntVar(&o.k, "k", 0, "number of clusters (default: the number of true classes when known, else 8)")
@@ -135,15 +134,7 @@ func runCluster(ctx context.Context, args []string, stdout, stderr io.Writer) er
 
 func reportClusters(w io.Writer, o *clusterOptions, X, labels, truth *tensor.Tensor, inertia float64, hasInertia bool) error {
 	if o.output != "" {
-		f, err := os.Create(o.output)
-		if err != nil {
-			return fmt.Errorf("cannot write --output: %w", err)
-		}
-		err = data.WriteCSV(f, []string{"label"}, labels.Unsqueeze(1))
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
+		if err := writeCSVFile(o.output, []string{"label"}, labels.Unsqueeze(1)); err != nil {
 			return err
 		}
 	}
@@ -187,10 +178,18 @@ func reportClusters(w io.Writer, o *clusterOptions, X, labels, truth *tensor.Ten
 	return nil
 }
 
-// loadUnlabelled reads the features of a built-in data set or a CSV file and, when known,
-// the true labels (int64 class indices): a built-in classification set's, or the --target
-// column's (never used as a feature).
+// loadUnlabelled reads the features of a built-in data set, Fashion-MNIST's 60,000 training
+// images (784 pixels in [0, 1]) or a CSV file and, when known, the true labels (int64 class
+// indices): a built-in classification set's, or the --target column's (never used as a
+// feature).
 func loadUnlabelled(name, target string, samples int, noise float64, seed uint64) (X, truth *tensor.Tensor, err error) {
+	if name == "fashion-mnist" {
+		tr, _, err := data.LoadFashionMNIST("")
+		if err != nil {
+			return nil, nil, err
+		}
+		return tr.X.Flatten(1, -1), tr.Y, nil
+	}
 	if X, y, task, ok := synth.ByName(name, samples, noise, seed); ok {
 		if samples < 2 {
 			return nil, nil, usagef("--samples %d is too few", samples)
