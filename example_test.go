@@ -10,8 +10,11 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/ember-ml/ember/cluster"
 	"github.com/ember-ml/ember/data"
 	"github.com/ember-ml/ember/data/synth"
+	"github.com/ember-ml/ember/decomp"
+	"github.com/ember-ml/ember/features"
 	"github.com/ember-ml/ember/metrics"
 	"github.com/ember-ml/ember/nn"
 	"github.com/ember-ml/ember/optim"
@@ -146,4 +149,31 @@ func Example_saveLoad() {
 	//   (2): Linear(in_features=10, out_features=1, bias=True)
 	// )
 	// 4 tensors; [3 2]
+}
+
+// Learning without labels: spectral clustering, PCA and polynomial features.
+func Example_unsupervised() {
+	X, y := synth.Moons(600, synth.Noise(0.05), synth.Seed(0))
+	sc := cluster.NewSpectralClustering(2)
+	sc.Affinity = "nearest_neighbors"
+	labels, err := sc.FitPredict(X)
+	ari, err := metrics.AdjustedRandScore(y, labels) // 1.0000: k-means gets 0.25 here
+	pca := decomp.NewPCA(2)
+	Z, err := pca.FitTransform(X)
+	poly := features.NewPolynomialFeatures(3)
+	err = poly.Fit(X)
+	P, err := poly.Transform(X) // 1, x0, x1, x0^2, x0 x1, …: 10 columns
+	if err != nil {
+		panic(err)
+	}
+	kmLabels, _ := cluster.NewKMeans(2).FitPredict(X)
+	kmARI, _ := metrics.AdjustedRandScore(y, kmLabels)
+	fmt.Printf("spectral ARI %.4f, k-means ARI %.4f\n", ari, kmARI)
+	fmt.Printf("PCA %v, explained variance ratio %.3f\n", Z.Shape(), pca.ExplainedVarianceRatio.Float64s())
+	names, _ := poly.GetFeatureNamesOut(nil)
+	fmt.Println("polynomial features", P.Shape(), names[:5])
+	// Output:
+	// spectral ARI 1.0000, k-means ARI 0.2521
+	// PCA [600 2], explained variance ratio [0.820 0.180]
+	// polynomial features [600 10] [1 x0 x1 x0^2 x0 x1]
 }
