@@ -44,13 +44,34 @@ func readX(op string, X *tensor.Tensor) (matrix, error) {
 	if X.DType() == tensor.Bool {
 		return matrix{}, fmt.Errorf("%s: X must be numeric, got bool", op)
 	}
-	m := matrix{data: X.Float64s(), n: n, d: d}
+	m := matrix{data: float64s(X), n: n, d: d}
 	for i, v := range m.data {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return matrix{}, fmt.Errorf("%s: X contains %g (sample %d, feature %d)", op, v, i/d, i%d)
 		}
 	}
 	return m, nil
+}
+
+// float64s returns a float64 copy of X's elements in row-major order, converting a
+// contiguous float32 or float64 tensor with one plain loop (X.Float64s converts element by
+// element through strided walks).
+func float64s(X *tensor.Tensor) []float64 {
+	switch X.DType() {
+	case tensor.Float32:
+		if src := X.HostFloat32(); src != nil {
+			out := make([]float64, len(src))
+			for i, v := range src {
+				out[i] = float64(v)
+			}
+			return out
+		}
+	case tensor.Float64:
+		if src := X.HostFloat64(); src != nil {
+			return append([]float64(nil), src...)
+		}
+	}
+	return X.Float64s()
 }
 
 // readFitted reads X for Predict or Transform of an estimator fitted on d features.

@@ -45,8 +45,9 @@ func (db *DBSCAN) Fit(X *tensor.Tensor) error {
 	core := make([]bool, x.n)
 	parallelRows(x.n, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
+			// Counting stops at MinSamples: that settles whether i is a core sample.
 			n := 0
-			tree.radius(x.row(i), r2, func(int) { n++ })
+			tree.radiusUntil(x.row(i), r2, func(int) bool { n++; return n < db.MinSamples })
 			core[i] = n >= db.MinSamples
 		}
 	})
@@ -87,11 +88,12 @@ func expand(x matrix, tree *kdTree, r2 float64, core []bool) []int {
 			if !core[i] {
 				continue
 			}
-			tree.radius(x.row(i), r2, func(j int) {
+			tree.radiusUntil(x.row(i), r2, func(j int) bool {
 				if labels[j] == -1 {
 					labels[j] = next
 					stack = append(stack, j)
 				}
+				return true
 			})
 		}
 		next++

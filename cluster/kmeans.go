@@ -14,7 +14,9 @@ import (
 // or random initial centres, keeping the run of lowest inertia. Each run stops at strict
 // convergence (no label changed), when the summed squared centre shift is ≤ Tol times the
 // mean per-feature variance of X, or after MaxIter iterations; a run that did not converge
-// strictly ends with one more assignment so that Labels match ClusterCenters. Clusters that
+// strictly ends with one more assignment so that Labels match ClusterCenters. As in
+// scikit-learn, Lloyd's assignments of a float32 X compare float32 distances (products of
+// float32 samples and centres); the centres are float64 means. Clusters that
 // become empty take the samples farthest from their centres, as in scikit-learn. X is
 // centred on its mean while fitting, as scikit-learn does for dense data.
 type KMeans struct {
@@ -83,6 +85,11 @@ func (km *KMeans) initCenters(d int, mean []float64) (matrix, error) {
 
 // Fit clusters X [samples, features].
 func (km *KMeans) Fit(X *tensor.Tensor) error {
+	if X != nil && X.Dim() == 2 && X.DType() == tensor.Float32 && km.InitCenters != nil && km.Algorithm == "lloyd" {
+		if src := X.HostFloat32(); src != nil {
+			return km.fitFloat32(X, src)
+		}
+	}
 	x, err := readX("kmeans", X)
 	if err != nil {
 		return err
@@ -101,7 +108,14 @@ func (km *KMeans) Fit(X *tensor.Tensor) error {
 		nInit = 1
 	}
 	r := tensor.NewGenerator(km.RandomState).Rand()
-	xsq := rowSqNorms(x)
+	var xsq []float64
+	if km.InitCenters == nil && km.Init != "random" {
+		xsq = rowSqNorms(x)
+	}
+	var xs matrix32
+	if X.DType() == tensor.Float32 && km.Algorithm == "lloyd" {
+		xs = newMatrix32(x)
+	}
 	var best *kmRun
 	for range nInit {
 		init := given
@@ -113,7 +127,7 @@ func (km *KMeans) Fit(X *tensor.Tensor) error {
 		default:
 			init = kmeansPlusPlus(x, xsq, km.NClusters, r)
 		}
-		run := km.single(x, init, tol)
+		run := km.single(x, xs, init, tol)
 		if best == nil || run.inertia < best.inertia && !sameClustering(run.labels, best.labels, km.NClusters) {
 			best = run
 		}
@@ -136,9 +150,14 @@ type kmRun struct {
 	nIter   int
 }
 
-func (km *KMeans) single(x, init matrix, tol float64) *kmRun {
+// single runs one k-means from init; Lloyd's iterations read xs, x's float32 copy, when
+// it is set (X is float32).
+func (km *KMeans) single(x matrix, xs matrix32, init matrix, tol float64) *kmRun {
 	if km.Algorithm == "elkan" {
 		return elkan(x, init, km.MaxIter, tol)
+	}
+	if xs.data != nil {
+		return lloyd32(rows64{x}, xs, init, km.MaxIter, tol)
 	}
 	return lloyd(x, init, km.MaxIter, tol)
 }
@@ -199,6 +218,13 @@ func updateCenters(x, old matrix, labels []int) (matrix, float64) {
 		add(sums.row(l), x.row(i))
 		counts[l]++
 	}
+	return finishCenters(x, old, labels, sums, counts)
+}
+
+// finishCenters turns the clusters' sums and sizes into their means, relocating empty
+// clusters first (relocateEmpty), and returns them with the summed squared shift from old.
+// sums is overwritten and returned.
+func finishCenters(x, old matrix, labels []int, sums matrix, counts []float64) (matrix, float64) {
 	relocateEmpty(x, old, labels, sums, counts)
 	for c := range sums.n {
 		if counts[c] > 0 {

@@ -12,6 +12,12 @@ import (
 // PCA is scikit-learn's PCA: X is centred on its column means and projected on the
 // leading right singular vectors of the centred data. Components are sign-normalised as
 // svd_flip does on u (the largest-magnitude entry of each column of U is positive).
+//
+// Precision follows scikit-learn's: the randomized solver keeps a float32 X in float32 for
+// its products with X (Ember's GEMM); everything else — the means, the variances, the QR,
+// the small SVD and the results — is float64. A float32 X whose column means are small
+// next to its spread (n·‖mean‖² ≤ 4·‖X − 1·meanᵀ‖²_F) is not copied: the products
+// use X and subtract their rank-one mean terms.
 type PCA struct {
 	// NComponents is the number of components kept; 0 (the default, scikit-learn's None)
 	// keeps min(samples, features).
@@ -95,48 +101,86 @@ func (p *PCA) check(n, d int) (string, error) {
 
 // Fit learns the principal axes of X [samples, features].
 func (p *PCA) Fit(X *tensor.Tensor) error {
-	_, err := p.fit(X)
+	_, _, err := p.fit(X)
 	return err
 }
 
 // FitTransform fits on X and returns its projection [samples, k].
 func (p *PCA) FitTransform(X *tensor.Tensor) (*tensor.Tensor, error) {
-	x, err := p.fit(X)
+	x, shifted, err := p.fit(X)
 	if err != nil {
 		return nil, err
 	}
-	return p.project(x), nil
+	return p.projectTensor(x, shifted), nil
 }
 
-// fit fits and returns the centred X.
-func (p *PCA) fit(X *tensor.Tensor) (*mat.Dense, error) {
-	x, err := readX("pca", X)
-	if err != nil {
-		return nil, err
+// fit fits and returns the centred X: a float32 tensor when X is float32 (the randomized
+// solver then computes its large products in float32, as scikit-learn does), else float64.
+//
+// A float32 X whose column means are small next to its spread (implicitCentring) is not
+// copied for the randomized solver: the products with X are corrected by their rank-one mean
+// terms, and fit returns X itself with shifted set.
+func (p *PCA) fit(X *tensor.Tensor) (x *tensor.Tensor, shifted bool, err error) {
+	if X != nil && X.Dim() == 2 && X.DType() == tensor.Float32 && X.Size(0) >= X.Size(1) && X.Size(1) > 0 {
+		if src := X.HostFloat32(); src != nil {
+			n, d := X.Size(0), X.Size(1)
+			mean, sumSq, err := columnStats("pca", src, n, d)
+			if err != nil {
+				return nil, false, err
+			}
+			solver, err := p.check(n, d)
+			if err != nil {
+				return nil, false, err
+			}
+			m2 := 0.0
+			for _, v := range mean {
+				m2 += v * v
+			}
+			if solver == "randomized" && float64(n)*m2 <= implicitCentring*sumSq {
+				return X, true, p.finish(X, n, d, solver, mean, sumSq, true)
+			}
+		}
 	}
-	n, d := x.Dims()
+	xt, mean, sumSq, err := readCentred("pca", X)
+	if err != nil {
+		return nil, false, err
+	}
+	n, d := xt.Size(0), xt.Size(1)
 	solver, err := p.check(n, d)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	mean := colMeans(x)
-	subtractRow(x, mean)
+	return xt, false, p.finish(xt, n, d, solver, mean, sumSq, false)
+}
+
+// finish fits the centred xt (X itself, uncentred, when shifted) with the chosen solver and
+// sets the fitted fields.
+func (p *PCA) finish(xt *tensor.Tensor, n, d int, solver string, mean []float64, sumSq float64, shifted bool) error {
+	var err error
 	var vt *mat.Dense
 	var s, ev, ratio []float64
 	var k int
 	var noise float64
 	if solver == "full" {
+		x := mat.NewDense(n, d, xt.HostFloat64())
+		if xt.DType() != tensor.Float64 {
+			x = mat.NewDense(n, d, xt.Float64s())
+		}
 		vt, s, ev, ratio, k, noise, err = p.fitFull(x)
 	} else {
-		vt, s, ev, ratio, k, noise, err = p.fitRandomized(x)
+		var mu []float64
+		if shifted {
+			mu = mean
+		}
+		vt, s, ev, ratio, k, noise, err = p.fitRandomized(xt, sumSq, mu)
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if p.Whiten {
 		for i, v := range ev {
 			if !(v > 0) {
-				return nil, fmt.Errorf("pca: cannot whiten: component %d has zero variance (constant or collinear columns); lower NComponents", i)
+				return fmt.Errorf("pca: cannot whiten: component %d has zero variance (constant or collinear columns); lower NComponents", i)
 			}
 		}
 	}
@@ -144,7 +188,7 @@ func (p *PCA) fit(X *tensor.Tensor) (*mat.Dense, error) {
 	p.Components, p.Mean = toTensor(vt), vecTensor(mean)
 	p.ExplainedVariance, p.ExplainedVarianceRatio, p.SingularValues = vecTensor(ev), vecTensor(ratio), vecTensor(s)
 	p.NoiseVariance, p.NComponentsFitted, p.NSamples, p.NFeaturesIn = noise, k, n, d
-	return x, nil
+	return nil
 }
 
 // fitFull uses the exact thin SVD of the centred x.
@@ -190,24 +234,25 @@ func fractionComponents(ratio []float64, f float64) int {
 	return min(k, len(ratio))
 }
 
-// fitRandomized uses randomized_svd on the centred x; ratios are relative to the total
-// variance of x.
-func (p *PCA) fitRandomized(x *mat.Dense) (vt *mat.Dense, s, ev, ratio []float64, k int, noise float64, err error) {
-	n, d := x.Dims()
+// fitRandomized uses randomized_svd on the centred x (float32 or float64, see fit); ratios
+// are relative to the total variance of x, sumSq/(n−1) (sumSq: x's sum of squares).
+// With mu set, x is not centred: mu are its column means (see randomizedSVDOf).
+func (p *PCA) fitRandomized(x *tensor.Tensor, sumSq float64, mu []float64) (vt *mat.Dense, s, ev, ratio []float64, k int, noise float64, err error) {
+	n, d := x.Size(0), x.Size(1)
 	k = p.NComponents
 	if k == 0 {
 		k = min(n, d)
 	}
 	r := tensor.NewGenerator(p.RandomState).Rand()
-	_, s, vt, err = randomizedSVD("pca", x, k, oversamples(p.NOversamples), p.IteratedPower, r)
+	if x.DType() == tensor.Float32 {
+		_, s, vt, err = randomizedSVDOf[float32]("pca", x, k, oversamples(p.NOversamples), p.IteratedPower, r, mu)
+	} else {
+		_, s, vt, err = randomizedSVDOf[float64]("pca", x, k, oversamples(p.NOversamples), p.IteratedPower, r, mu)
+	}
 	if err != nil {
 		return
 	}
-	total := 0.0
-	for _, v := range x.RawMatrix().Data {
-		total += v * v
-	}
-	total /= float64(n - 1)
+	total := sumSq / float64(n-1)
 	ev = make([]float64, k)
 	ratio = make([]float64, k)
 	sum := 0.0
@@ -245,6 +290,37 @@ func (p *PCA) project(x *mat.Dense) *tensor.Tensor {
 		scaleCols(out, p.ev, func(v float64) float64 { return 1 / math.Sqrt(v) })
 	}
 	return toTensor(out)
+}
+
+// projectTensor is project for the centred training data of fit (uncentred when shifted:
+// the mean's projection is then subtracted): the product runs in x's dtype through Ember's
+// GEMM; the result is float64 [samples, k].
+func (p *PCA) projectTensor(x *tensor.Tensor, shifted bool) *tensor.Tensor {
+	k, d := p.comp.Dims()
+	comp := tensor.FromSlice(p.comp.RawMatrix().Data, k, d).To(x.DType())
+	out := x.MatMul(comp.T()).To(tensor.Float64)
+	if shifted {
+		o := out.HostFloat64()
+		mc := make([]float64, k) // Components·Mean
+		for c := range k {
+			for f, v := range p.comp.RawRowView(c) {
+				mc[c] += v * p.mean[f]
+			}
+		}
+		for i := range o {
+			o[i] -= mc[i%k]
+		}
+	}
+	if p.Whiten {
+		o := out.HostFloat64()
+		for j, v := range p.ev {
+			inv := 1 / math.Sqrt(v)
+			for i := j; i < len(o); i += k {
+				o[i] *= inv
+			}
+		}
+	}
+	return out
 }
 
 // scaleCols multiplies column j of m by f(v[j]).

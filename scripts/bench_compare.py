@@ -4,12 +4,14 @@ every figure in BENCHMARKS.md; scripts/bench_render.py turns that output into BE
 (scripts/bench_all.sh runs both).
 
 usage: /usr/bin/python3 scripts/bench_compare.py [--reps 3] [--threads 1,2] [--out testdata/bench]
-           [--sections compare,seeds,float64,avx2,allocs,torch-threads] [--workloads circles,...]
-           [--seeds 0-7]
+           [--sections compare,seeds,float64,avx2,allocs,torch-threads,sklearn] [--workloads circles,...]
+           [--seeds 0-7] [--sklearn-workloads kmeans,pca,dbscan]
 
-Needs Debian's python3-torch (and dataset-fashion-mnist for fashion-mlp and fashion-cnn).
+Needs Debian's python3-torch and python3-sklearn (and dataset-fashion-mnist for fashion-mlp,
+fashion-cnn and pca).
 Ember is built once with `go build` and run as `ember bench WORKLOAD --threads N`; PyTorch as
-`scripts/torch_bench.py wK --threads N`. Every run is a fresh process, every raw line records
+`scripts/torch_bench.py wK --threads N`; scikit-learn as `scripts/sklearn_bench.py WORKLOAD --threads N`.
+Every run is a fresh process, every raw line records
 the command that produced it ("cmd") and its environment overrides ("env"), and every run
 starts with thread-pool and runtime settings (OMP_*, OPENBLAS_*, GOMAXPROCS, GOGC,
 EMBER_GEMM, ...) cleared from the environment.
@@ -26,6 +28,9 @@ not run are left as they were):
   allocs.txt           `go test ./internal/bench -bench 'CirclesStep|CirclesForward1$' -benchmem`
   torch_threads.jsonl  PyTorch's fashion-mlp (w2) with 2 threads under thread-pool variants,
                        --reps times: why its 2-thread figure falls below its 1-thread one
+  sklearn.jsonl        Ember against scikit-learn on kmeans, pca and dbscan (fit seconds): each
+                       (threads, workload) alternates `ember bench WORKLOAD` and
+                       scripts/sklearn_bench.py --reps times, as compare does
 
 The Markdown table of the compare section is printed on stdout as it goes.
 """
@@ -43,9 +48,12 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TORCH = os.path.join(ROOT, "scripts", "torch_bench.py")
+SKLEARN = os.path.join(ROOT, "scripts", "sklearn_bench.py")
 PY = "/usr/bin/python3"
 WORKLOADS = [("circles", "w1"), ("fashion-mlp", "w2"), ("fashion-cnn", "w3"), ("gemm", "w4"), ("latency", "w5")]
-SECTIONS = ["compare", "seeds", "float64", "avx2", "allocs", "torch-threads"]
+SECTIONS = ["compare", "seeds", "float64", "avx2", "allocs", "torch-threads", "sklearn"]
+# Workloads of the sklearn section: Ember's `ember bench NAME` against scripts/sklearn_bench.py NAME.
+SKLEARN_WORKLOADS = ["kmeans", "pca", "dbscan"]
 # PyTorch's w2 with 2 threads under variants of its two thread pools (OpenMP for torch's own
 # ops, OpenBLAS's pthreads for matrix products): (name, extra arguments, environment).
 TORCH_THREAD_VARIANTS = [
@@ -114,6 +122,7 @@ def machine():
     torch_info = json.loads(sh([PY, "-c", "import json, torch, numpy, threadpoolctl; print(json.dumps("
                                 "{'torch': torch.__version__, 'numpy': numpy.__version__, "
                                 "'threadpools': threadpoolctl.threadpool_info()}))"]) or "{}")
+    torch_info["sklearn"] = sh([PY, "-c", "import sklearn; print(sklearn.__version__)"]) or None
     return {
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d"),
         "cpu_model": model,
@@ -213,6 +222,26 @@ def torch_threads(a, exe):
     return raw
 
 
+def sklearn(a, exe):
+    """Ember against scikit-learn: fit seconds (lower is better) and each side's iterations or
+    clusters, alternating the two systems as compare does."""
+    raw = []
+    lines = ["| workload | threads | Ember fit, s | scikit-learn fit, s | sklearn / Ember |", "|---|---|---|---|---|"]
+    print("\n".join(lines), flush=True)
+    for threads in a.threads:
+        for name in a.sklearn_workloads:
+            ember, sk = [], []
+            for rep in range(a.reps):
+                e = lambda: ember.append(run([exe, "bench", name, "--threads", str(threads)], rep=rep))  # noqa: E731
+                k = lambda: sk.append(run([PY, SKLEARN, name, "--threads", str(threads)], rep=rep))  # noqa: E731
+                for f in ((e, k) if rep % 2 == 0 else (k, e)):
+                    f()
+            raw += ember + sk
+            fe, fk = med(ember, "fit_s"), med(sk, "fit_s")
+            print(f"| {name} | {threads} | {fe:.4g} | {fk:.4g} | {fk / fe:.2f}× |", flush=True)
+    return raw
+
+
 def allocs(a):
     cmd = ["go", "test", "./internal/bench", "-run", "^$", "-bench", "CirclesStep|CirclesForward1$", "-benchmem", "-count", str(a.reps)]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT, env=clean_env()).stdout
@@ -239,10 +268,16 @@ def main():
     p.add_argument("--workloads", default=",".join(n for n, _ in WORKLOADS),
                    help="comma-separated workloads of the compare section (default: all)")
     p.add_argument("--seeds", default="0-7", help="seeds of the seeds section, e.g. 0-7 or 0,3")
+    p.add_argument("--sklearn-workloads", default=",".join(SKLEARN_WORKLOADS),
+                   help="comma-separated workloads of the sklearn section (default: all)")
     a = p.parse_args()
     a.threads = [int(t) for t in a.threads.split(",")]
     a.workloads = a.workloads.split(",")
     a.seeds = parse_seeds(a.seeds)
+    a.sklearn_workloads = a.sklearn_workloads.split(",")
+    for w in a.sklearn_workloads:
+        if w not in SKLEARN_WORKLOADS:
+            p.error(f"unknown sklearn workload {w!r} (want some of {','.join(SKLEARN_WORKLOADS)})")
     sections = a.sections.split(",")
     for s in sections:
         if s not in SECTIONS:
@@ -260,7 +295,8 @@ def main():
                 f.write(allocs(a))
             print(f"bench_compare: section {s} took {time.monotonic() - t0:.0f} s", file=sys.stderr, flush=True)
             continue
-        fn = {"compare": compare, "seeds": seeds, "float64": float64, "avx2": avx2, "torch-threads": torch_threads}[s]
+        fn = {"compare": compare, "seeds": seeds, "float64": float64, "avx2": avx2, "torch-threads": torch_threads,
+              "sklearn": sklearn}[s]
         write_jsonl(os.path.join(a.out, s.replace("-", "_") + ".jsonl"), fn(a, EXE))
         print(f"bench_compare: section {s} took {time.monotonic() - t0:.0f} s", file=sys.stderr, flush=True)
 

@@ -18,6 +18,10 @@ The template is Markdown with placeholders {{NAME ARGS...}} (arguments split lik
   {{warmup ember|torch THREADS}}  how much slower the circles warm-up run is than the timed run
   {{seeds}}, {{seeds_acc ember|torch}}   the seeds of seeds.jsonl and the test accuracies' range
   {{float64_table}}, {{avx2_table}}, {{torch_threads_table}}
+  {{sklearn_table}}             sklearn.jsonl: Ember against scikit-learn, fit seconds and ratios
+  {{sklearn_target WORKLOAD MIN}}   scikit-learn's fit time over Ember's at each thread count, and
+                                whether it reaches MIN
+  {{sklearn_fit ember|sklearn WORKLOAD THREADS}}   one side's median fit seconds
   {{torch_threads VARIANT}}      median samples/s of one variant of torch_threads.jsonl
   {{allocs BENCH allocs|bytes}}  allocs/op or B/op of a benchmark in allocs.txt
 
@@ -121,6 +125,7 @@ class Renderer:
         self.float64 = load_jsonl(os.path.join(raw_dir, "float64.jsonl"))
         self.avx2 = load_jsonl(os.path.join(raw_dir, "avx2.jsonl"))
         self.torch_threads_raw = load_jsonl(os.path.join(raw_dir, "torch_threads.jsonl"))
+        self.sklearn_raw = load_jsonl(os.path.join(raw_dir, "sklearn.jsonl"))
         p = os.path.join(raw_dir, "allocs.txt")
         self.allocs_txt = open(p).read() if os.path.exists(p) else None
 
@@ -294,6 +299,55 @@ class Renderer:
         if what == "bytes":
             return f"{v / 1000:.1f} kB" if v >= 1000 else f"{v:.0f} B"
         return f"{v:.0f}"
+
+    def sklearn_cells(self):
+        """{(workload, threads): {"ember": [results], "sklearn": [results]}} of sklearn.jsonl."""
+        out = {}
+        for r in self.need(self.sklearn_raw, "sklearn.jsonl"):
+            c = out.setdefault((r["workload"], r["threads"]), {"ember": [], "sklearn": []})
+            c["ember" if r["system"] == "ember" else "sklearn"].append(r)
+        return out
+
+    def sklearn_cell(self, w, t):
+        c = self.sklearn_cells().get((w, int(t)))
+        if not c or not c["ember"] or not c["sklearn"]:
+            raise Missing(f"sklearn.jsonl: {w} / {t} threads")
+        return c
+
+    def p_sklearn_table(self):
+        order = ["kmeans", "pca", "dbscan"]
+        lines = ["| workload | threads | Ember fit, s | scikit-learn fit, s | Ember speed-up | Ember's runs | "
+                 "scikit-learn's runs | result (Ember / scikit-learn) |", "|---|---|---|---|---|---|---|---|"]
+        cs = self.sklearn_cells()
+        for (w, t) in sorted(cs, key=lambda k: (k[1], order.index(k[0]) if k[0] in order else 99)):
+            c = cs[(w, t)]
+            if not c["ember"] or not c["sklearn"]:
+                continue
+            fe = [r["fit_s"] for r in c["ember"]]
+            fk = [r["fit_s"] for r in c["sklearn"]]
+            e, k = c["ember"][0], c["sklearn"][0]
+            if w == "kmeans":
+                res = f"{e['n_iter']} / {k['n_iter']} iterations, {num(statistics.median(r['ms_per_iter'] for r in c['ember']))} / " \
+                      f"{num(statistics.median(r['ms_per_iter'] for r in c['sklearn']))} ms each"
+            elif w == "pca":
+                res = f"explained variance ratio {e['explained_variance_ratio_sum']:.4f} / {k['explained_variance_ratio_sum']:.4f}"
+            else:
+                res = f"{e['n_clusters']} / {k['n_clusters']} clusters, {e['n_core']} / {k['n_core']} core samples"
+            lines.append(f"| {w} | {t} | {num(statistics.median(fe))} | {num(statistics.median(fk))} | "
+                         f"{statistics.median(fk) / statistics.median(fe):.2f}× | {span(fe)} | {span(fk)} | {res} |")
+        return "\n".join(lines)
+
+    def p_sklearn_fit(self, sys_, w, t):
+        return num(statistics.median(r["fit_s"] for r in self.sklearn_cell(w, t)[sys_]))
+
+    def p_sklearn_target(self, w, lo):
+        parts, met = [], True
+        for t in sorted({k[1] for k in self.sklearn_cells() if k[0] == w}) or [1]:
+            c = self.sklearn_cell(w, t)
+            r = statistics.median(x["fit_s"] for x in c["sklearn"]) / statistics.median(x["fit_s"] for x in c["ember"])
+            met = met and r >= float(lo)
+            parts.append(f"**{r:.2f}×** with {t} thread{'s' if t > 1 else ''}")
+        return ", ".join(parts) + (" — met" if met else " — **not met**")
 
     def render(self, template):
         def sub(m):

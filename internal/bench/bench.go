@@ -36,7 +36,7 @@ var circlesCSV []byte
 type Result map[string]any
 
 // Workloads lists the workload names in the order "all" runs them.
-var Workloads = []string{"circles", "fashion-mlp", "fashion-cnn", "gemm", "latency"}
+var Workloads = []string{"circles", "fashion-mlp", "fashion-cnn", "gemm", "latency", "kmeans", "pca", "dbscan"}
 
 // Options configure a run.
 type Options struct {
@@ -78,6 +78,12 @@ func Run(name string, o Options) (Result, error) {
 		r = gemm(dtype)
 	case "latency":
 		r = latency()
+	case "kmeans":
+		r, err = kmeansBench(o)
+	case "pca":
+		r, err = pcaBench(o)
+	case "dbscan":
+		r, err = dbscanBench(o)
 	default:
 		return nil, fmt.Errorf("unknown workload %q (want %s or all)", name, strings.Join(Workloads, ", "))
 	}

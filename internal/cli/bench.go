@@ -15,9 +15,9 @@ import (
 )
 
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("bench", "Runs the reference workloads of scripts/torch_bench.py (PyTorch's side, in this repository)\nand prints one JSON line per workload, with that script's field names: circles (w1),\nfashion-mlp (w2), fashion-cnn (w3), gemm (w4), latency (w5), or all. Only the work itself is\ntimed (training steps, products, forward passes); circles first trains once untimed, as\ntorch_bench.py does.\nscripts/bench_all.sh runs both sides and writes BENCHMARKS.md.\nUsage: ember bench [flags] [workload]", stdout)
+	fs := newFlagSet("bench", "Runs the reference workloads of scripts/torch_bench.py (PyTorch's side, in this repository)\nand prints one JSON line per workload, with that script's field names: circles (w1),\nfashion-mlp (w2), fashion-cnn (w3), gemm (w4), latency (w5), or all; and the workloads of\nscripts/sklearn_bench.py (scikit-learn's side): kmeans, pca and dbscan (fit_s: median seconds\nper fit after one untimed fit). Only the work itself is timed (training steps, products,\nforward passes, fits); circles first trains once untimed, as torch_bench.py does.\nscripts/bench_all.sh runs both sides and writes BENCHMARKS.md.\nUsage: ember bench [flags] [workload]", stdout)
 	threads := fs.Int("threads", 1, "goroutines for the kernels (also GOMAXPROCS)")
-	repeat := fs.Int("repeat", 1, "runs of the training workloads; the median is reported")
+	repeat := fs.Int("repeat", 1, "runs of the training workloads (timed fits of kmeans, pca, dbscan); the median is reported")
 	fashion := fs.String("fashion-dir", "", "Fashion-MNIST folder (default: Debian's /usr/share/datasets/fashion-mnist)")
 	seed := fs.Uint64("seed", 0, "random seed")
 	dtype := fs.String("dtype", "float32", "gemm's element type: float32 or float64")
