@@ -5,7 +5,7 @@ every figure in BENCHMARKS.md; scripts/bench_render.py turns that output into BE
 
 usage: /usr/bin/python3 scripts/bench_compare.py [--reps 3] [--threads 1,2] [--out testdata/bench]
            [--sections compare,seeds,float64,avx2,allocs,torch-threads,sklearn] [--workloads circles,...]
-           [--seeds 0-7] [--sklearn-workloads kmeans,pca,dbscan]
+           [--seeds 0-7] [--sklearn-workloads kmeans,pca,dbscan,knn,svc,forest,hgb]
 
 Needs Debian's python3-torch and python3-sklearn (and dataset-fashion-mnist for fashion-mlp,
 fashion-cnn and pca).
@@ -28,7 +28,7 @@ not run are left as they were):
   allocs.txt           `go test ./internal/bench -bench 'CirclesStep|CirclesForward1$' -benchmem`
   torch_threads.jsonl  PyTorch's fashion-mlp (w2) with 2 threads under thread-pool variants,
                        --reps times: why its 2-thread figure falls below its 1-thread one
-  sklearn.jsonl        Ember against scikit-learn on kmeans, pca and dbscan (fit seconds): each
+  sklearn.jsonl        Ember against scikit-learn on kmeans, pca, dbscan, knn, svc, forest, hgb (seconds): each
                        (threads, workload) alternates `ember bench WORKLOAD` and
                        scripts/sklearn_bench.py --reps times, as compare does
 
@@ -53,7 +53,7 @@ PY = "/usr/bin/python3"
 WORKLOADS = [("circles", "w1"), ("fashion-mlp", "w2"), ("fashion-cnn", "w3"), ("gemm", "w4"), ("latency", "w5")]
 SECTIONS = ["compare", "seeds", "float64", "avx2", "allocs", "torch-threads", "sklearn"]
 # Workloads of the sklearn section: Ember's `ember bench NAME` against scripts/sklearn_bench.py NAME.
-SKLEARN_WORKLOADS = ["kmeans", "pca", "dbscan"]
+SKLEARN_WORKLOADS = ["kmeans", "pca", "dbscan", "knn", "svc", "forest", "hgb"]
 # PyTorch's w2 with 2 threads under variants of its two thread pools (OpenMP for torch's own
 # ops, OpenBLAS's pthreads for matrix products): (name, extra arguments, environment).
 TORCH_THREAD_VARIANTS = [
@@ -237,7 +237,8 @@ def sklearn(a, exe):
                 for f in ((e, k) if rep % 2 == 0 else (k, e)):
                     f()
             raw += ember + sk
-            fe, fk = med(ember, "fit_s"), med(sk, "fit_s")
+            key = "query_s" if name == "knn" else "fit_s"
+            fe, fk = med(ember, key), med(sk, key)
             print(f"| {name} | {threads} | {fe:.4g} | {fk:.4g} | {fk / fe:.2f}× |", flush=True)
     return raw
 

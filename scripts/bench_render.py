@@ -56,6 +56,11 @@ def num(v):
     return f"{v:.4g}"
 
 
+def secs(r):
+    """A sklearn.jsonl result's timed seconds: query_s for knn, fit_s for the others."""
+    return r["query_s"] if "query_s" in r else r["fit_s"]
+
+
 def span(vs):
     lo, hi = min(vs), max(vs)
     return num(lo) if num(lo) == num(hi) else f"{num(lo)}–{num(hi)}"
@@ -315,7 +320,7 @@ class Renderer:
         return c
 
     def p_sklearn_table(self):
-        order = ["kmeans", "pca", "dbscan"]
+        order = ["kmeans", "pca", "dbscan", "knn", "svc", "forest", "hgb"]
         lines = ["| workload | threads | Ember fit, s | scikit-learn fit, s | Ember speed-up | Ember's runs | "
                  "scikit-learn's runs | result (Ember / scikit-learn) |", "|---|---|---|---|---|---|---|---|"]
         cs = self.sklearn_cells()
@@ -323,28 +328,33 @@ class Renderer:
             c = cs[(w, t)]
             if not c["ember"] or not c["sklearn"]:
                 continue
-            fe = [r["fit_s"] for r in c["ember"]]
-            fk = [r["fit_s"] for r in c["sklearn"]]
+            fe = [secs(r) for r in c["ember"]]
+            fk = [secs(r) for r in c["sklearn"]]
             e, k = c["ember"][0], c["sklearn"][0]
             if w == "kmeans":
                 res = f"{e['n_iter']} / {k['n_iter']} iterations, {num(statistics.median(r['ms_per_iter'] for r in c['ember']))} / " \
                       f"{num(statistics.median(r['ms_per_iter'] for r in c['sklearn']))} ms each"
             elif w == "pca":
                 res = f"explained variance ratio {e['explained_variance_ratio_sum']:.4f} / {k['explained_variance_ratio_sum']:.4f}"
-            else:
+            elif w == "dbscan":
                 res = f"{e['n_clusters']} / {k['n_clusters']} clusters, {e['n_core']} / {k['n_core']} core samples"
+            elif w == "knn":
+                res = "same nearest neighbours" if e["nearest_index_sum"] == k["nearest_index_sum"] else \
+                      f"nearest-index sums differ: {e['nearest_index_sum']} / {k['nearest_index_sum']}"
+            else:
+                res = f"test accuracy {e['test_accuracy']:.4f} / {k['test_accuracy']:.4f}"
             lines.append(f"| {w} | {t} | {num(statistics.median(fe))} | {num(statistics.median(fk))} | "
                          f"{statistics.median(fk) / statistics.median(fe):.2f}× | {span(fe)} | {span(fk)} | {res} |")
         return "\n".join(lines)
 
     def p_sklearn_fit(self, sys_, w, t):
-        return num(statistics.median(r["fit_s"] for r in self.sklearn_cell(w, t)[sys_]))
+        return num(statistics.median(secs(r) for r in self.sklearn_cell(w, t)[sys_]))
 
     def p_sklearn_target(self, w, lo):
         parts, met = [], True
         for t in sorted({k[1] for k in self.sklearn_cells() if k[0] == w}) or [1]:
             c = self.sklearn_cell(w, t)
-            r = statistics.median(x["fit_s"] for x in c["sklearn"]) / statistics.median(x["fit_s"] for x in c["ember"])
+            r = statistics.median(secs(x) for x in c["sklearn"]) / statistics.median(secs(x) for x in c["ember"])
             met = met and r >= float(lo)
             parts.append(f"**{r:.2f}×** with {t} thread{'s' if t > 1 else ''}")
         return ", ".join(parts) + (" — met" if met else " — **not met**")

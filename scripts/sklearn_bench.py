@@ -1,10 +1,10 @@
 #!/usr/bin/python3
-"""scikit-learn's side of Ember's kmeans, pca and dbscan workloads (`ember bench kmeans|pca|dbscan`,
-internal/bench/sklearn.go): the same data, bit for bit, the same estimator settings and the same
+"""scikit-learn's side of Ember's kmeans, pca, dbscan, knn, svc, forest and hgb workloads
+(`ember bench NAME`, internal/bench/sklearn.go and supervised.go): the same data, bit for bit, the same estimator settings and the same
 timing (one untimed fit, then --repeat timed fits; the median is fit_s, in seconds). Prints one
 JSON line with the field names of Ember's.
 
-usage: /usr/bin/python3 scripts/sklearn_bench.py kmeans|pca|dbscan [--threads 1] [--repeat 1]
+usage: /usr/bin/python3 scripts/sklearn_bench.py kmeans|pca|dbscan|knn|svc|forest|hgb [--threads 1] [--repeat 1]
            [--seed 0] [--fashion-dir /usr/share/datasets/fashion-mnist]
 
 --threads limits OpenBLAS and OpenMP with threadpoolctl (and OMP_NUM_THREADS /
@@ -16,6 +16,13 @@ OPENBLAS_NUM_THREADS, set before NumPy loads).
           float32 pixels / 255
   dbscan  DBSCAN(eps=0.3, min_samples=5) on 20,000 float32 2-D blobs around (-5,-5), (5,5),
           (-5,5), (5,-5) in turn, from Box–Muller on SplitMix64 uniforms
+  knn     KNeighborsClassifier(5) fitted on 100,000 × 50 labelled uniform rows; kneighbors of
+          10,000 × 50 uniform queries (seed+1) is timed (query_s)
+  svc     SVC() (rbf, gamma "scale") fitted on 10,000 × 20 labelled uniform rows
+  forest  RandomForestClassifier(100, n_jobs=threads, random_state=0) on 100,000 × 20
+  hgb     HistGradientBoostingClassifier(max_iter=100, early_stopping=False) on 100,000 × 20
+Labels: y_i = [x0 + x1 + x2·x3 − x4 > 1] (float64), flipped where uniform01(seed+1, i) < 0.1.
+svc, forest and hgb also report test_accuracy on 20,000 rows of seed+2 (not timed).
 """
 import argparse
 import gzip
@@ -29,7 +36,7 @@ import time
 
 def parse():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("workload", choices=["kmeans", "pca", "dbscan"])
+    p.add_argument("workload", choices=["kmeans", "pca", "dbscan", "knn", "svc", "forest", "hgb"])
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--repeat", type=int, default=1)
     p.add_argument("--seed", type=int, default=0)
@@ -44,6 +51,9 @@ import numpy as np  # noqa: E402
 import sklearn  # noqa: E402
 from sklearn.cluster import DBSCAN, KMeans  # noqa: E402
 from sklearn.decomposition import PCA  # noqa: E402
+from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier  # noqa: E402
+from sklearn.neighbors import KNeighborsClassifier  # noqa: E402
+from sklearn.svm import SVC  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
 M64 = np.uint64(0xFFFFFFFFFFFFFFFF)
@@ -78,6 +88,22 @@ def blob_data(n, seed):
     return x
 
 
+def classif_data(n, d, seed):
+    """UniformData with ClassifData's labels (internal/bench/supervised.go)."""
+    X = uniform_data(n, d, seed)
+    x = X[:, :5].astype(np.float64)
+    y = (x[:, 0] + x[:, 1] + x[:, 2] * x[:, 3] - x[:, 4]) > 1
+    flip = uniform01(seed + 1, np.arange(n, dtype=np.uint64)) < np.float32(0.1)
+    return X, (y ^ flip).astype(np.int64)
+
+
+def fit_bench(n, d, make):
+    X, y = classif_data(n, d, a.seed)
+    s, m = time_fits(a.repeat, lambda: make().fit(X, y))
+    Xt, yt = classif_data(20000, d, a.seed + 2)
+    return {"samples": n, "features": d, "fit_s": s, "test_accuracy": float(m.score(Xt, yt))}
+
+
 def fashion(d):
     with gzip.open(os.path.join(d, "train-images-idx3-ubyte.gz")) as f:
         raw = f.read()
@@ -110,6 +136,25 @@ def main():
             s, p = time_fits(a.repeat, lambda: PCA(50, random_state=a.seed).fit(X))
             r = {"samples": X.shape[0], "features": X.shape[1], "components": 50, "fit_s": s, "data_load_s": load,
                  "explained_variance_ratio_sum": float(p.explained_variance_ratio_.sum()), "solver": p._fit_svd_solver}
+        elif a.workload == "knn":
+            X, y = classif_data(100000, 50, a.seed)
+            Q = uniform_data(10000, 50, a.seed + 1)
+            c = KNeighborsClassifier(5).fit(X, y)
+            c.kneighbors(Q)
+            secs = []
+            for _ in range(a.repeat):
+                t = time.perf_counter()
+                _, idx = c.kneighbors(Q)
+                secs.append(time.perf_counter() - t)
+            r = {"samples": 100000, "queries": 10000, "features": 50, "k": 5, "query_s": statistics.median(secs),
+                 "nearest_index_sum": int(idx[:, 0].sum())}
+        elif a.workload == "svc":
+            r = fit_bench(10000, 20, lambda: SVC())
+        elif a.workload == "forest":
+            r = fit_bench(100000, 20, lambda: RandomForestClassifier(100, n_jobs=a.threads, random_state=0))
+        elif a.workload == "hgb":
+            r = fit_bench(100000, 20, lambda: HistGradientBoostingClassifier(max_iter=100, early_stopping=False,
+                                                                             random_state=0))
         else:
             X = blob_data(20000, a.seed)
             s, db = time_fits(a.repeat, lambda: DBSCAN(eps=0.3, min_samples=5).fit(X))

@@ -36,7 +36,7 @@ var circlesCSV []byte
 type Result map[string]any
 
 // Workloads lists the workload names in the order "all" runs them.
-var Workloads = []string{"circles", "fashion-mlp", "fashion-cnn", "gemm", "latency", "kmeans", "pca", "dbscan"}
+var Workloads = []string{"circles", "fashion-mlp", "fashion-cnn", "gemm", "latency", "kmeans", "pca", "dbscan", "knn", "svc", "forest", "hgb"}
 
 // Options configure a run.
 type Options struct {
@@ -84,6 +84,14 @@ func Run(name string, o Options) (Result, error) {
 		r, err = pcaBench(o)
 	case "dbscan":
 		r, err = dbscanBench(o)
+	case "knn":
+		r, err = knnBench(o)
+	case "svc":
+		r, err = svcBench(o)
+	case "forest":
+		r, err = forestBench(o)
+	case "hgb":
+		r, err = hgbBench(o)
 	default:
 		return nil, fmt.Errorf("unknown workload %q (want %s or all)", name, strings.Join(Workloads, ", "))
 	}
