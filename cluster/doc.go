@@ -18,4 +18,8 @@
 //     NumPy's numbers: compare random initialisations statistically, or pass InitCenters.
 //   - Fitted attributes keep scikit-learn's names (ClusterCenters, Labels, Inertia, NIter,
 //     CoreSampleIndices, NLeaves…); Predict and Transform before Fit are errors.
+//   - Persistence: MarshalState returns a fitted estimator's settings and scalar attributes
+//     as JSON (scikit-learn's names) and its arrays by name; UnmarshalState restores them
+//     into a zero value, checking dtypes, shapes and indices (corrupted state is an error),
+//     after which every method gives bit-identical results.
 package cluster

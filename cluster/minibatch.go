@@ -48,8 +48,9 @@ type MiniBatchKMeans struct {
 
 	centers      matrix
 	counts       []float64
-	sinceReassig int // samples (batch sizes) seen since the last reassignment check
-	batch        int // effective batch size: min(BatchSize, samples of the first X)
+	sinceReassig int               // samples (batch sizes) seen since the last reassignment check
+	batch        int               // effective batch size: min(BatchSize, samples of the first X)
+	gen          *tensor.Generator // rng's generator, whose state MarshalState keeps
 	rng          *rand.Rand
 }
 
@@ -121,7 +122,8 @@ func (m *MiniBatchKMeans) start(x matrix, best bool) error {
 	if err := m.check(x.n); err != nil {
 		return err
 	}
-	m.rng = tensor.NewGenerator(m.RandomState).Rand()
+	m.gen = tensor.NewGenerator(m.RandomState)
+	m.rng = m.gen.Rand()
 	batch := min(m.BatchSize, x.n)
 	size := m.initSize(x.n, batch)
 	var centers matrix

@@ -1,6 +1,8 @@
 package data
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -267,6 +269,77 @@ func (s *StandardScaler) InverseTransform(x *tensor.Tensor) (*tensor.Tensor, err
 	return x.Mul(s.Scale).Add(s.Mean), nil
 }
 
+type standardScalerState struct {
+	NFeaturesIn int `json:"n_features_in"`
+}
+
+// MarshalState returns the fitted scaler's number of features as JSON and its arrays mean
+// and scale (float32 or float64, as fitted).
+func (s *StandardScaler) MarshalState() ([]byte, map[string]*tensor.Tensor, error) {
+	if s.Mean == nil || s.Scale == nil {
+		return nil, nil, fmt.Errorf("data: standard scaler: marshal state: not fitted")
+	}
+	params, err := json.Marshal(standardScalerState{s.Mean.Size(0)})
+	if err != nil {
+		return nil, nil, err
+	}
+	return params, map[string]*tensor.Tensor{"mean": s.Mean.Clone(), "scale": s.Scale.Clone()}, nil
+}
+
+// UnmarshalState restores a StandardScaler from what MarshalState returned: mean and scale
+// must be float32 or float64 vectors of n_features_in values, of the same dtype.
+func (s *StandardScaler) UnmarshalState(params []byte, arrays map[string]*tensor.Tensor) error {
+	const op = "data: standard scaler: unmarshal state"
+	var st standardScalerState
+	if err := unmarshalScalerParams(op, params, &st); err != nil {
+		return err
+	}
+	ts, err := scalerArrays(op, arrays, st.NFeaturesIn, "mean", "scale")
+	if err != nil {
+		return err
+	}
+	*s = StandardScaler{Mean: ts[0], Scale: ts[1]}
+	return nil
+}
+
+// unmarshalScalerParams decodes a scaler's JSON params into v, rejecting unknown fields
+// and trailing data.
+func unmarshalScalerParams(op string, params []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(params))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("%s: bad params: %w", op, err)
+	}
+	if dec.More() {
+		return fmt.Errorf("%s: bad params: trailing data after the JSON object", op)
+	}
+	return nil
+}
+
+// scalerArrays returns copies of the named arrays after checking that they are vectors of
+// n ≥ 1 values, all float32 or all float64.
+func scalerArrays(op string, arrays map[string]*tensor.Tensor, n int, names ...string) ([]*tensor.Tensor, error) {
+	if n < 1 {
+		return nil, fmt.Errorf("%s: n_features_in must be ≥ 1, got %d", op, n)
+	}
+	out := make([]*tensor.Tensor, len(names))
+	for i, name := range names {
+		t, ok := arrays[name]
+		switch {
+		case !ok || t == nil:
+			return nil, fmt.Errorf("%s: missing array %q", op, name)
+		case t.DType() != tensor.Float32 && t.DType() != tensor.Float64:
+			return nil, fmt.Errorf("%s: array %q has dtype %v, want float32 or float64", op, name, t.DType())
+		case t.DType() != arrays[names[0]].DType():
+			return nil, fmt.Errorf("%s: array %q has dtype %v, but %q has %v", op, name, t.DType(), names[0], arrays[names[0]].DType())
+		case t.Dim() != 1 || t.Size(0) != n:
+			return nil, fmt.Errorf("%s: array %q has shape %v, want [%d]", op, name, t.Shape(), n)
+		}
+		out[i] = t.Clone()
+	}
+	return out, nil
+}
+
 // MinMaxScaler maps each feature linearly onto [Min, Max] (default [0, 1]) using the range
 // seen in Fit, like scikit-learn's MinMaxScaler.
 type MinMaxScaler struct {
@@ -323,6 +396,46 @@ func (s *MinMaxScaler) InverseTransform(x *tensor.Tensor) (*tensor.Tensor, error
 		return nil, fmt.Errorf("data: min-max scaler is not fitted yet")
 	}
 	return x.Sub(s.offset).Div(s.scale), nil
+}
+
+type minMaxScalerState struct {
+	FeatureRange [2]float64 `json:"feature_range"`
+	NFeaturesIn  int        `json:"n_features_in"`
+}
+
+// MarshalState returns the fitted scaler's feature range and number of features as JSON
+// and its arrays data_min, data_max, scale and offset (scikit-learn's min_), float32 or
+// float64 as fitted.
+func (s *MinMaxScaler) MarshalState() ([]byte, map[string]*tensor.Tensor, error) {
+	if s.scale == nil {
+		return nil, nil, fmt.Errorf("data: min-max scaler: marshal state: not fitted")
+	}
+	params, err := json.Marshal(minMaxScalerState{[2]float64{s.Min, s.Max}, s.scale.Size(0)})
+	if err != nil {
+		return nil, nil, fmt.Errorf("data: min-max scaler: marshal state: %w", err)
+	}
+	return params, map[string]*tensor.Tensor{"data_min": s.DataMin.Clone(), "data_max": s.DataMax.Clone(),
+		"scale": s.scale.Clone(), "offset": s.offset.Clone()}, nil
+}
+
+// UnmarshalState restores a MinMaxScaler from what MarshalState returned: the arrays must be
+// float32 or float64 vectors of n_features_in values, of the same dtype.
+func (s *MinMaxScaler) UnmarshalState(params []byte, arrays map[string]*tensor.Tensor) error {
+	const op = "data: min-max scaler: unmarshal state"
+	var st minMaxScalerState
+	if err := unmarshalScalerParams(op, params, &st); err != nil {
+		return err
+	}
+	lo, hi := st.FeatureRange[0], st.FeatureRange[1]
+	if !(lo < hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
+		return fmt.Errorf("%s: feature_range must be finite with min < max, got [%g, %g]", op, lo, hi)
+	}
+	ts, err := scalerArrays(op, arrays, st.NFeaturesIn, "data_min", "data_max", "scale", "offset")
+	if err != nil {
+		return err
+	}
+	*s = MinMaxScaler{Min: lo, Max: hi, DataMin: ts[0], DataMax: ts[1], scale: ts[2], offset: ts[3]}
+	return nil
 }
 
 // epsilon returns the machine epsilon of a float dtype: 2⁻⁵² for float64, 2⁻²³ otherwise.

@@ -24,4 +24,9 @@
 //     ExplainedVarianceRatio, SingularValues, Mean, NoiseVariance, Mixing, Whitening,
 //     EigenvaluesLambdas, EigenvectorsAlphas…); Transform and InverseTransform before Fit
 //     are errors.
+//   - Persistence: MarshalState returns a fitted estimator's settings and scalar attributes
+//     as JSON (scikit-learn's names) and its arrays by name (KernelPCA's include the
+//     training X, which Transform needs); UnmarshalState restores them into a zero value,
+//     checking dtypes, shapes and values (corrupted state is an error), after which every
+//     method gives bit-identical results.
 package decomp

@@ -17,4 +17,9 @@
 //   - Randomness (RBFSampler) comes only from RandomState, a seed: the same seed gives the
 //     same features run after run, but not NumPy's numbers.
 //   - Transform before Fit, or with another number of features than Fit saw, is an error.
+//   - Persistence: MarshalState returns a fitted transformer's settings and scalar attributes
+//     as JSON (scikit-learn's names) and its arrays by name; UnmarshalState restores them
+//     into a zero value, checking dtypes, shapes, values and indices (corrupted state is an
+//     error), after which Transform gives bit-identical results. RBF keeps its Centers and
+//     Gamma; LabelEncoder keeps its Classes in the JSON.
 package features
