@@ -3,7 +3,8 @@
 //
 // Rules: randomness comes from explicit seeds (the same seed gives the same split and the same
 // batches, run after run); functions that read user data return errors that say where the
-// problem is; tensors are never modified in place.
+// problem is; tensors are never modified in place. Fitted scalers save and load through
+// MarshalState/UnmarshalState (package estimator writes them to files, alone or in a pipeline).
 package data
 
 import (
