@@ -218,6 +218,24 @@ type Backend interface {
 	// minimum (op Min) of src; NaN counts as larger and smaller than every number.
 	// dst is contiguous with srcL's shape where dim is 1.
 	ArgReduce(op ReduceOp, dst Storage, src Storage, srcL Layout, dim int)
+	// Sort writes into dst the first k elements of src (through srcL) along dim in order —
+	// ascending, or descending when desc — and into the Int64 idx their positions along dim.
+	// Equal elements keep their order (stable: the lower position first; -0 equals +0) and NaN
+	// counts as larger than every number. dst and idx are contiguous with srcL's shape where
+	// dim is k, 0 ≤ k ≤ the size of dim; k below the size asks for a partial sort (top-k).
+	Sort(dst, idx Storage, src Storage, srcL Layout, dim, k int, desc bool)
+	// Cdist writes into the contiguous dst [B, P, R] the p-norm distance between each row of
+	// a ([B, P, M] through aL) and each row of b ([B, R, M] through bL), for floats:
+	// (Σₖ |aᵢₖ − bⱼₖ|^p)^(1/p), the count of differing coordinates for p = 0 and the largest
+	// |aᵢₖ − bⱼₖ| for p = +Inf.
+	Cdist(dst Storage, a Storage, aL Layout, b Storage, bL Layout, p float64)
+	// CdistBackward writes into the contiguous ga [B, P, M] the gradient with respect to a of
+	// Cdist's result dist ([B, P, R] through distL) given its gradient g (through gL):
+	// Σⱼ gᵢⱼ·sign(d)·|d|^(p−1)/distᵢⱼ^(p−1) with d = aᵢₖ − bⱼₖ, 0 where distᵢⱼ = 0 or d = 0;
+	// for p = +Inf gᵢⱼ·sign(d) where |d| = distᵢⱼ (every tied coordinate gets it in full). The
+	// gradient with respect to b is the same call with a and b swapped and g and dist
+	// transposed. p > 0.
+	CdistBackward(ga Storage, g Storage, gL Layout, a Storage, aL Layout, b Storage, bL Layout, dist Storage, distL Layout, p float64)
 	// MatMul writes the batched product of a ([B,M,K]) and b ([B,K,N]) contiguously into
 	// dst ([B,M,N]). The layouts may be strided (transposed operands need no copy).
 	MatMul(dst Storage, a Storage, aL Layout, b Storage, bL Layout)

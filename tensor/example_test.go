@@ -2,6 +2,7 @@ package tensor_test
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"sync"
 
@@ -60,4 +61,44 @@ func ExampleTensor_LogSoftmax() {
 	// Output:
 	// [-0.407606 -1.407606 -2.407606]
 	// [0.6652 0.2447 0.0900]
+}
+
+// Sort is stable: equal values keep their order, and NaN sorts as the largest value.
+func ExampleTensor_Sort() {
+	x := tensor.FromSlice([]float32{2, float32(math.NaN()), -1, 2, 0})
+	v, i := x.Sort(0, false)
+	fmt.Println(v.Float32s(), i.Int64s())
+	v, i = x.Sort(0, true)
+	fmt.Println(v.Float32s(), i.Int64s())
+	fmt.Println(x.ArgSort(0, false).Int64s())
+	// Output:
+	// [-1 0 2 2 NaN] [2 4 0 3 1]
+	// [NaN 2 2 0 -1] [1 0 3 4 2]
+	// [2 4 0 3 1]
+}
+
+// TopK selects the k largest (or smallest) entries of each row; ties come lower index first.
+// The gradient of the values flows back to the positions they came from.
+func ExampleTensor_TopK() {
+	scores := tensor.FromRows([][]float32{{0.1, 0.7, 0.2}, {0.5, 0.5, 0.9}}).SetRequiresGrad(true)
+	v, i := scores.TopK(2, 1, true, true)
+	fmt.Println(v.Float32s(), i.Int64s())
+	v.Sum().Backward()
+	fmt.Println(scores.Grad().Float32s())
+	// Output:
+	// [0.7 0.2 0.9 0.5] [1 2 2 0]
+	// [0 1 1 1 0 1]
+}
+
+// Cdist gives the distances between every row of x1 and every row of x2.
+func ExampleCdist() {
+	x1 := tensor.FromRows([][]float32{{0, 0}, {1, 1}})
+	x2 := tensor.FromRows([][]float32{{3, 4}, {1, 1}, {0, 1}})
+	fmt.Println(tensor.Cdist(x1, x2, 2).Float32s())
+	fmt.Println(tensor.Cdist(x1, x2, 1).Float32s())
+	fmt.Println(tensor.Cdist(x1, x2, math.Inf(1)).Float32s())
+	// Output:
+	// [5 1.4142135 1 3.6055512 0 1]
+	// [7 2 1 5 0 1]
+	// [4 1 1 3 0 1]
 }

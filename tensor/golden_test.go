@@ -203,6 +203,22 @@ var goldenOps = map[string]func(in []*T, a args) []*T{
 		return one(in[0].UpsampleScale(s[0].(float64), s[1].(float64), a["mode"].(string)))
 	},
 	"clone": func(in []*T, a args) []*T { return one(in[0].Clone()) },
+	"sort": func(in []*T, a args) []*T {
+		v, i := in[0].Sort(a.i("dim"), a.b("descending"))
+		return []*T{v, i}
+	},
+	"argsort": func(in []*T, a args) []*T { return one(in[0].ArgSort(a.i("dim"), a.b("descending"))) },
+	"topk": func(in []*T, a args) []*T {
+		v, i := in[0].TopK(a.i("k"), a.i("dim"), a.b("largest"), a.b("sorted"))
+		return []*T{v, i}
+	},
+	"cdist": func(in []*T, a args) []*T {
+		p, ok := a["p"].(float64)
+		if !ok {
+			p = math.Inf(1) // JSON's Infinity arrives as a string
+		}
+		return one(tensor.Cdist(in[0], in[1], p))
+	},
 }
 
 // pair reads an int or a two-element list, as PyTorch's int-or-tuple arguments.
@@ -296,14 +312,21 @@ func tolerances(want tensortest.Array) (rtol, atol float64) {
 	return 1e-5, math.Max(1e-6, 2e-7*scale)
 }
 
-func TestGoldenTensorOps(t *testing.T) {
+func TestGoldenTensorOps(t *testing.T) { runGolden(t, "../testdata/golden/tensor_ops.json", 300) }
+
+// TestGoldenSortOps checks Sort, ArgSort, TopK and Cdist against PyTorch
+// (testdata/golden/gen_sort.py).
+func TestGoldenSortOps(t *testing.T) { runGolden(t, "../testdata/golden/sort_ops.json", 150) }
+
+// runGolden runs the cases of a golden file of tensor ops, of which there must be atLeast.
+func runGolden(t *testing.T, path string, atLeast int) {
 	var file struct {
 		Cases []goldenCase `json:"cases"`
 	}
-	if err := tensortest.LoadJSON("../testdata/golden/tensor_ops.json", &file); err != nil {
+	if err := tensortest.LoadJSON(path, &file); err != nil {
 		t.Fatal(err)
 	}
-	if len(file.Cases) < 300 {
+	if len(file.Cases) < atLeast {
 		t.Fatalf("only %d golden cases", len(file.Cases))
 	}
 	for _, c := range file.Cases {

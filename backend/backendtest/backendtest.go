@@ -19,6 +19,8 @@ func RunAll(t *testing.T, b backend.Backend) {
 	t.Run("Binary", func(t *testing.T) { testBinary(t, b) })
 	t.Run("Reduce", func(t *testing.T) { testReduce(t, b) })
 	t.Run("ArgReduce", func(t *testing.T) { testArgReduce(t, b) })
+	t.Run("Sort", func(t *testing.T) { testSort(t, b) })
+	t.Run("Cdist", func(t *testing.T) { testCdist(t, b) })
 	t.Run("MatMul", func(t *testing.T) { testMatMul(t, b) })
 	t.Run("GatherScatter", func(t *testing.T) { testGatherScatter(t, b) })
 	t.Run("Cumsum", func(t *testing.T) { testCumsum(t, b) })
@@ -165,6 +167,113 @@ func testArgReduce(t *testing.T, b backend.Backend) {
 	expect(t, "argmax (first of ties, NaN wins)", f64(t, b, dst), []float64{1, 1})
 	b.ArgReduce(backend.Min, dst, x, c(2, 3), 1)
 	expect(t, "argmin", f64(t, b, dst), []float64{0, 1})
+}
+
+func testSort(t *testing.T, b backend.Backend) {
+	nan := math.NaN()
+	// Columns of a 3×2 matrix stored transposed: sort each column of [[3, 1], [nan, -0], [3, 0]].
+	x := b.FromHost([]float64{3, nan, 3, 1, math.Copysign(0, -1), 0})
+	xl := backend.Layout{Shape: []int{3, 2}, Strides: []int{1, 3}}
+	vals, idx := b.Alloc(backend.Float64, 6), b.Alloc(backend.Int64, 6)
+	b.Sort(vals, idx, x, xl, 0, 3, false)
+	expect(t, "ascending values (NaN last)", f64(t, b, vals), []float64{3, -0.0, 3, 0, nan, 1})
+	expect(t, "ascending positions (ties stable, -0 = +0)", f64(t, b, idx), []float64{0, 1, 2, 2, 1, 0})
+	b.Sort(vals, idx, x, xl, 0, 3, true)
+	expect(t, "descending values (NaN first)", f64(t, b, vals), []float64{nan, 1, 3, -0.0, 3, 0})
+	expect(t, "descending positions (ties stable)", f64(t, b, idx), []float64{1, 0, 0, 1, 2, 2})
+	top, topIdx := b.Alloc(backend.Float64, 2), b.Alloc(backend.Int64, 2)
+	b.Sort(top, topIdx, x, xl, 0, 1, true)
+	expect(t, "top-1 of each column", f64(t, b, top), []float64{nan, 1})
+	expect(t, "top-1 positions", f64(t, b, topIdx), []float64{1, 0})
+
+	ints := b.FromHost([]int64{5, -2, 9, 5, 0})
+	iv, ii := b.Alloc(backend.Int64, 3), b.Alloc(backend.Int64, 3)
+	b.Sort(iv, ii, ints, c(5), 0, 3, true)
+	expect(t, "int64 top-3", f64(t, b, iv), []float64{9, 5, 5})
+	expect(t, "int64 top-3 positions", f64(t, b, ii), []float64{2, 0, 3})
+	bools := b.FromHost([]bool{true, false, true, false})
+	bv, bi := b.Alloc(backend.Bool, 4), b.Alloc(backend.Int64, 4)
+	b.Sort(bv, bi, bools, c(4), 0, 4, false)
+	if got := b.ToHost(bv).([]bool); !slices.Equal(got, []bool{false, false, true, true}) {
+		t.Fatalf("bool sort: got %v", got)
+	}
+	expect(t, "bool sort positions", f64(t, b, bi), []float64{1, 3, 0, 2})
+
+	// Partial sorts of every size on rows with many ties: the result is the prefix of the
+	// stable full sort.
+	const rows, n = 2, 300
+	src := make([]float32, rows*n)
+	for i := range src {
+		src[i] = float32((i * 7919) % 97)
+	}
+	s := b.FromHost(src)
+	full, fullIdx := b.Alloc(backend.Float32, rows*n), b.Alloc(backend.Int64, rows*n)
+	b.Sort(full, fullIdx, s, c(rows, n), 1, n, true)
+	fv, fi := f64(t, b, full), f64(t, b, fullIdx)
+	for r := range rows {
+		for i := 1; i < n; i++ {
+			a, z := fv[r*n+i-1], fv[r*n+i]
+			if a < z || (a == z && fi[r*n+i-1] > fi[r*n+i]) {
+				t.Fatalf("row %d not in stable descending order at %d", r, i)
+			}
+		}
+	}
+	for _, k := range []int{1, 5, 64, 65, 100, 149, 150, 299} {
+		pv, pi := b.Alloc(backend.Float32, rows*k), b.Alloc(backend.Int64, rows*k)
+		b.Sort(pv, pi, s, c(rows, n), 1, k, true)
+		gv, gi := f64(t, b, pv), f64(t, b, pi)
+		for r := range rows {
+			expect(t, fmt.Sprintf("top-%d values", k), gv[r*k:(r+1)*k], fv[r*n:r*n+k])
+			expect(t, fmt.Sprintf("top-%d positions", k), gi[r*k:(r+1)*k], fi[r*n:r*n+k])
+		}
+	}
+}
+
+func testCdist(t *testing.T, b backend.Backend) {
+	// a = [[0, 0], [1, 1]]; x = [[3, 4], [1, 1], [0, 1]] stored transposed.
+	a := b.FromHost([]float64{0, 0, 1, 1})
+	aL := c(1, 2, 2)
+	x := b.FromHost([]float64{3, 1, 0, 4, 1, 1})
+	xL := backend.Layout{Shape: []int{1, 3, 2}, Strides: []int{6, 1, 3}}
+	dst := b.Alloc(backend.Float64, 6)
+	r2, r13 := math.Sqrt2, math.Sqrt(13)
+	for _, cs := range []struct {
+		p    float64
+		want []float64
+	}{
+		{2, []float64{5, r2, 1, r13, 0, 1}},
+		{1, []float64{7, 2, 1, 5, 0, 1}},
+		{math.Inf(1), []float64{4, 1, 1, 3, 0, 1}},
+		{0, []float64{2, 2, 1, 2, 0, 1}},
+		{3, []float64{math.Cbrt(91), math.Cbrt(2), 1, math.Cbrt(35), 0, 1}},
+	} {
+		b.Cdist(dst, a, aL, x, xL, cs.p)
+		expect(t, fmt.Sprintf("cdist p=%g", cs.p), f64(t, b, dst), cs.want)
+	}
+	// Gradient for p = 2 with g = 1: Σⱼ (aᵢ − xⱼ)/dᵢⱼ, skipping the zero distance.
+	b.Cdist(dst, a, aL, x, xL, 2)
+	g := b.FromHost([]float64{1})
+	gL := backend.Layout{Shape: []int{1, 2, 3}, Strides: []int{0, 0, 0}} // broadcast ones
+	ga := b.Alloc(backend.Float64, 4)
+	b.CdistBackward(ga, g, gL, a, aL, x, xL, dst, c(1, 2, 3), 2)
+	expect(t, "cdist backward p=2", f64(t, b, ga), []float64{-0.6 - 1/r2, -0.8 - 1/r2 - 1, 1 - 2/r13, -3 / r13})
+	// With respect to x: the same call with a and x swapped and the distances transposed.
+	gx := b.Alloc(backend.Float64, 6)
+	b.CdistBackward(gx, g, gL, x, xL, a, aL, dst, backend.Layout{Shape: []int{1, 3, 2}, Strides: []int{6, 1, 3}}, 2)
+	expect(t, "cdist backward p=2 (x)", f64(t, b, gx), []float64{0.6 + 2/r13, 0.8 + 3/r13, 1 / r2, 1 / r2, -1, 1})
+	// p = ∞ gives every tied coordinate the whole gradient; p = 1 the signs.
+	y := b.FromHost([]float64{1, -1})
+	one := c(1, 1, 2)
+	d1 := b.Alloc(backend.Float64, 1)
+	for _, cs := range []struct {
+		p    float64
+		want []float64
+	}{{math.Inf(1), []float64{-1, 1}}, {1, []float64{-1, 1}}, {3, []float64{-math.Pow(2, -2.0/3), math.Pow(2, -2.0/3)}}} {
+		b.Cdist(d1, a, one, y, one, cs.p)
+		g1 := b.Alloc(backend.Float64, 2)
+		b.CdistBackward(g1, g, backend.Layout{Shape: []int{1, 1, 1}, Strides: []int{0, 0, 0}}, a, one, y, one, d1, c(1, 1, 1), cs.p)
+		expect(t, fmt.Sprintf("cdist backward p=%g", cs.p), f64(t, b, g1), cs.want)
+	}
 }
 
 func testMatMul(t *testing.T, b backend.Backend) {
