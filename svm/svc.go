@@ -4,21 +4,23 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
 
 	"github.com/ember-ml/ember/tensor"
 )
 
 // SVC is scikit-learn's SVC with decision_function_shape "ovr".
 type SVC struct {
-	C         float64 // regularisation, > 0 (1.0)
-	Kernel    string  // "rbf" (default), "linear", "poly" or "sigmoid"
-	Degree    int     // poly degree (3)
-	Gamma     string  // "scale" (default), "auto" or a positive number written as a string, e.g. "0.5"
-	Coef0     float64 // poly and sigmoid offset (0)
-	Tol       float64 // stopping tolerance (1e-3)
-	MaxIter   int     // SMO iteration limit per pair, −1 for none
-	CacheSize float64 // kernel row cache in MB (200); the cache is emptied when full
+	C           float64 // regularisation, > 0 (1.0)
+	Kernel      string  // "rbf" (default), "linear", "poly" or "sigmoid"
+	Degree      int     // poly degree (3)
+	Gamma       string  // "scale" (default), "auto" or a positive number written as a string, e.g. "0.5"
+	Coef0       float64 // poly and sigmoid offset (0)
+	Shrinking   bool    // libsvm's shrinking heuristic (true); changes speed, not the solution beyond Tol
+	Probability bool    // fit Platt scaling by 5-fold cross-validation, enabling PredictProba (false)
+	Tol         float64 // stopping tolerance (1e-3)
+	CacheSize   float64 // kernel row cache in MB per pair of classes (200), least recently used rows evicted
+	MaxIter     int     // SMO iteration limit per pair, −1 for none
+	RandomState uint64  // seed of the cross-validation folds when Probability is set
 
 	Classes        *tensor.Tensor // sorted labels, int64 [classes]
 	Support        *tensor.Tensor // indices of support vectors, int64 [nSV]
@@ -26,20 +28,25 @@ type SVC struct {
 	NSupport       *tensor.Tensor // support vectors per class, int64 [classes]
 	DualCoef       *tensor.Tensor // float64 [classes−1, nSV]
 	Intercept      *tensor.Tensor // float64 [classes·(classes−1)/2]
+	ProbA, ProbB   *tensor.Tensor // Platt sigmoid per pair, float64 [classes·(classes−1)/2]; nil unless Probability
+	NIter          *tensor.Tensor // SMO iterations per pair, int64 [classes·(classes−1)/2]
 	NFeaturesIn    int
 	FitGamma       float64 // the gamma used
 
+	ks      kernelSpec
 	classes []int64
 	sv      []float64
 	nsv     []int
 	coef    [][]float64
 	rho     []float64 // libsvm's rho per pair
+	probA   []float64
+	probB   []float64
 	d       int
 }
 
 // NewSVC returns an SVC with scikit-learn's defaults.
 func NewSVC() *SVC {
-	return &SVC{C: 1, Kernel: "rbf", Degree: 3, Gamma: "scale", Tol: 1e-3, MaxIter: -1, CacheSize: 200}
+	return &SVC{C: 1, Kernel: "rbf", Degree: 3, Gamma: "scale", Shrinking: true, Tol: 1e-3, MaxIter: -1, CacheSize: 200}
 }
 
 func readX(op string, X *tensor.Tensor) ([]float64, int, int, error) {
@@ -61,119 +68,115 @@ func readX(op string, X *tensor.Tensor) ([]float64, int, int, error) {
 	return v, X.Size(0), X.Size(1), nil
 }
 
-func (s *SVC) kernel(a, b []float64) float64 {
-	switch s.Kernel {
-	case "linear":
-		return dot(a, b)
-	case "poly":
-		return math.Pow(s.FitGamma*dot(a, b)+s.Coef0, float64(s.Degree))
-	case "sigmoid":
-		return math.Tanh(s.FitGamma*dot(a, b) + s.Coef0)
+// readLabels returns y as int64 class labels.
+func readLabels(op string, y *tensor.Tensor, n int) ([]int64, error) {
+	if y == nil || y.Dim() != 1 || y.Size(0) != n {
+		var shape []int
+		if y != nil {
+			shape = y.Shape()
+		}
+		return nil, fmt.Errorf("%s: y must be 1-D with %d values (one per row of X), got shape %v", op, n, shape)
 	}
-	var d float64
-	for i := range a {
-		t := a[i] - b[i]
-		d += t * t
+	if y.DType() == tensor.Bool {
+		return nil, fmt.Errorf("%s: y must be integer class labels, got bool", op)
 	}
-	return math.Exp(-s.FitGamma * d)
+	lab := make([]int64, n)
+	for i, v := range y.Float64s() {
+		if v != math.Trunc(v) || math.IsInf(v, 0) || math.IsNaN(v) {
+			return nil, fmt.Errorf("%s: class labels must be integers, got y[%d] = %g", op, i, v)
+		}
+		lab[i] = int64(v)
+	}
+	return lab, nil
 }
 
-func dot(a, b []float64) float64 {
-	var s float64
-	for i := range a {
-		s += a[i] * b[i]
+func (s *SVC) check(op string) error {
+	if !(s.C > 0) || math.IsInf(s.C, 0) {
+		return fmt.Errorf("%s: C must be > 0, got %g", op, s.C)
 	}
-	return s
+	if !(s.Tol > 0) {
+		return fmt.Errorf("%s: Tol must be > 0, got %g", op, s.Tol)
+	}
+	if !(s.CacheSize > 0) {
+		return fmt.Errorf("%s: CacheSize must be > 0 MB, got %g", op, s.CacheSize)
+	}
+	return checkKernel(op, s.Kernel, s.Degree)
+}
+
+// binaryFit solves one C-SVC problem on the rows of x (row-major, d features) with labels
+// ys (±1) and returns α ≥ 0 (in row order) and libsvm's ρ.
+func binaryFit(ks kernelSpec, x []float64, d int, ys []float64, cp, cn, tol, cacheMB float64, shrinking bool, maxIter int) ([]float64, float64, int) {
+	l := len(ys)
+	kr := newKernelRows(ks, slices.Clone(x), d)
+	y := slices.Clone(ys)
+	q := newSVCQ(kr, y, cacheMB)
+	p := make([]float64, l)
+	for t := range p {
+		p[t] = -1
+	}
+	return solve(q, p, y, make([]float64, l), cp, cn, tol, shrinking, maxIter)
 }
 
 // Fit trains one binary SMO problem per pair of classes on X [samples, features] and the
 // integer labels y [samples].
 func (s *SVC) Fit(X, y *tensor.Tensor) error {
 	const op = "svc: Fit"
-	if !(s.C > 0) {
-		return fmt.Errorf("%s: C must be > 0, got %g", op, s.C)
-	}
-	if !(s.Tol > 0) {
-		return fmt.Errorf("%s: Tol must be > 0, got %g", op, s.Tol)
-	}
-	switch s.Kernel {
-	case "rbf", "linear", "poly", "sigmoid":
-	default:
-		return fmt.Errorf("%s: unknown kernel %q", op, s.Kernel)
-	}
-	if s.Kernel == "poly" && s.Degree < 0 {
-		return fmt.Errorf("%s: Degree must be ≥ 0, got %d", op, s.Degree)
+	if err := s.check(op); err != nil {
+		return err
 	}
 	x, n, d, err := readX(op, X)
 	if err != nil {
 		return err
 	}
-	if y == nil || y.Dim() != 1 || y.Size(0) != n {
-		return fmt.Errorf("%s: y must be 1-D with %d values", op, n)
-	}
-	yv := y.Float64s()
-	lab := make([]int64, n)
-	for i, v := range yv {
-		if v != math.Trunc(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("%s: class labels must be integers, got y[%d] = %g", op, i, v)
-		}
-		lab[i] = int64(v)
+	lab, err := readLabels(op, y, n)
+	if err != nil {
+		return err
 	}
 	classes := slices.Compact(slices.Sorted(slices.Values(lab)))
 	if len(classes) < 2 {
 		return fmt.Errorf("%s: need at least 2 classes, got %d", op, len(classes))
 	}
-	switch s.Gamma {
-	case "scale":
-		var m, v float64
-		for _, t := range x {
-			m += t
-		}
-		m /= float64(len(x))
-		for _, t := range x {
-			v += (t - m) * (t - m)
-		}
-		v /= float64(len(x))
-		s.FitGamma = 1
-		if v != 0 {
-			s.FitGamma = 1 / (float64(d) * v)
-		}
-	case "auto":
-		s.FitGamma = 1 / float64(d)
-	default:
-		g, err := strconv.ParseFloat(s.Gamma, 64)
-		if err != nil || !(g > 0) || math.IsInf(g, 0) {
-			return fmt.Errorf("%s: Gamma must be \"scale\", \"auto\" or a positive number, got %q", op, s.Gamma)
-		}
-		s.FitGamma = g
+	gamma, err := resolveGamma(op, s.Gamma, x, d)
+	if err != nil {
+		return err
 	}
+	ks := kernelSpec{kind: s.Kernel, gamma: gamma, coef0: s.Coef0, degree: s.Degree}
 	nc := len(classes)
 	byClass := make([][]int, nc)
 	for i, l := range lab {
 		c, _ := slices.BinarySearch(classes, l)
 		byClass[c] = append(byClass[c], i)
 	}
-	row := func(i int) []float64 { return x[i*d : (i+1)*d] }
-	// alpha per pair, indexed by position in (byClass[i] ++ byClass[j]).
+	// α per pair, indexed by position in (byClass[i] ++ byClass[j]).
 	type pairRes struct {
 		alpha []float64
 		rho   float64
 	}
 	res := make([][]pairRes, nc)
 	nonzero := make([]bool, n)
+	var probA, probB []float64
+	var iters []int64
 	for i := range nc {
 		res[i] = make([]pairRes, nc)
 		for j := i + 1; j < nc; j++ {
 			idx := append(append([]int(nil), byClass[i]...), byClass[j]...)
 			ys := make([]float64, len(idx))
-			for k := range idx {
+			xs := make([]float64, 0, len(idx)*d)
+			for k, t := range idx {
 				ys[k] = 1
 				if k >= len(byClass[i]) {
 					ys[k] = -1
 				}
+				xs = append(xs, x[t*d:(t+1)*d]...)
 			}
-			a, rho := s.solve(idx, ys, row)
+			if s.Probability {
+				seed := s.RandomState + uint64(len(probA))
+				a, b := binaryProbability(ks, xs, d, ys, s.C, s.Tol, s.CacheSize, s.Shrinking, s.MaxIter, seed)
+				probA, probB = append(probA, a), append(probB, b)
+			}
+			a, rho, it := binaryFit(ks, xs, d, ys, s.C, s.C, s.Tol, s.CacheSize, s.Shrinking, s.MaxIter)
 			res[i][j] = pairRes{a, rho}
+			iters = append(iters, int64(it))
 			for k, t := range idx {
 				if a[k] > 0 {
 					nonzero[t] = true
@@ -184,10 +187,8 @@ func (s *SVC) Fit(X, y *tensor.Tensor) error {
 	// Support vectors grouped by class, sorted by index within a class.
 	var sup []int
 	nsv := make([]int, nc)
-	start := make([]int, nc)
 	pos := make(map[int]int)
 	for c := range nc {
-		start[c] = len(sup)
 		for _, t := range byClass[c] {
 			if nonzero[t] {
 				pos[t] = len(sup)
@@ -219,17 +220,28 @@ func (s *SVC) Fit(X, y *tensor.Tensor) error {
 			rho = append(rho, pr.rho)
 		}
 	}
-	s.classes, s.nsv, s.coef, s.rho, s.d = classes, nsv, coef, rho, d
-	s.sv = make([]float64, 0, nSV*d)
+	sv := make([]float64, 0, nSV*d)
+	for _, t := range sup {
+		sv = append(sv, x[t*d:(t+1)*d]...)
+	}
+	s.Kernel, s.FitGamma = ks.kind, gamma
+	s.setFitted(ks, classes, sup, sv, nsv, coef, rho, probA, probB, d)
+	s.NIter = tensor.FromSlice(iters, len(iters))
+	return nil
+}
+
+// setFitted stores the libsvm model and builds the exported attributes from it.
+func (s *SVC) setFitted(ks kernelSpec, classes []int64, sup []int, sv []float64, nsv []int, coef [][]float64, rho, probA, probB []float64, d int) {
+	s.ks, s.classes, s.sv, s.nsv, s.coef, s.rho, s.probA, s.probB, s.d = ks, classes, sv, nsv, coef, rho, probA, probB, d
+	nc, nSV := len(classes), len(sup)
 	sup64 := make([]int64, nSV)
 	for k, t := range sup {
-		s.sv = append(s.sv, row(t)...)
 		sup64[k] = int64(t)
 	}
 	s.NFeaturesIn = d
 	s.Classes = tensor.FromSlice(slices.Clone(classes), nc)
 	s.Support = tensor.FromSlice(sup64, nSV)
-	s.SupportVectors = tensor.FromSlice(slices.Clone(s.sv), nSV, d)
+	s.SupportVectors = tensor.FromSlice(slices.Clone(sv), nSV, d)
 	ns := make([]int64, nc)
 	for c, v := range nsv {
 		ns[c] = int64(v)
@@ -252,152 +264,11 @@ func (s *SVC) Fit(X, y *tensor.Tensor) error {
 	}
 	s.DualCoef = tensor.FromSlice(flat, nc-1, nSV)
 	s.Intercept = tensor.FromSlice(ic, len(ic))
-	return nil
-}
-
-// solve runs SMO with WSS 2 on the samples idx with labels ys (±1) and returns α and ρ.
-func (s *SVC) solve(idx []int, ys []float64, row func(int) []float64) ([]float64, float64) {
-	l := len(idx)
-	const tau = 1e-12
-	cache := make(map[int][]float64)
-	q := func(i int) []float64 {
-		if r, ok := cache[i]; ok {
-			return r
-		}
-		if float64(len(cache)+1)*float64(l)*8 > s.CacheSize*(1<<20) {
-			clear(cache)
-		}
-		r := make([]float64, l)
-		xi := row(idx[i])
-		for t := range l {
-			r[t] = ys[i] * ys[t] * s.kernel(xi, row(idx[t]))
-		}
-		cache[i] = r
-		return r
+	s.ProbA, s.ProbB = nil, nil
+	if probA != nil {
+		s.ProbA = tensor.FromSlice(slices.Clone(probA), len(probA))
+		s.ProbB = tensor.FromSlice(slices.Clone(probB), len(probB))
 	}
-	qd := make([]float64, l)
-	for t := range l {
-		xt := row(idx[t])
-		qd[t] = s.kernel(xt, xt)
-	}
-	alpha := make([]float64, l)
-	G := make([]float64, l)
-	for t := range G {
-		G[t] = -1
-	}
-	C := s.C
-	up := func(t int) bool { return (ys[t] > 0 && alpha[t] < C) || (ys[t] < 0 && alpha[t] > 0) }
-	low := func(t int) bool { return (ys[t] > 0 && alpha[t] > 0) || (ys[t] < 0 && alpha[t] < C) }
-	for iter := 0; s.MaxIter < 0 || iter < s.MaxIter; iter++ {
-		gmax, gmax2, i := math.Inf(-1), math.Inf(-1), -1
-		for t := range l {
-			if up(t) && -ys[t]*G[t] >= gmax {
-				gmax, i = -ys[t]*G[t], t
-			}
-		}
-		if i < 0 {
-			break
-		}
-		qi := q(i)
-		j, objMin := -1, math.Inf(1)
-		for t := range l {
-			if !low(t) {
-				continue
-			}
-			yg := ys[t] * G[t]
-			if yg >= gmax2 {
-				gmax2 = yg
-			}
-			b := gmax + yg
-			if b > 0 {
-				a := qd[i] + qd[t] - 2*ys[i]*qi[t]
-				if a <= 0 {
-					a = tau
-				}
-				if -b*b/a <= objMin {
-					j, objMin = t, -b*b/a
-				}
-			}
-		}
-		if gmax+gmax2 < s.Tol || j < 0 {
-			break
-		}
-		qj := q(j)
-		oi, oj := alpha[i], alpha[j]
-		if ys[i] != ys[j] {
-			a := qd[i] + qd[j] + 2*qi[j]
-			if a <= 0 {
-				a = tau
-			}
-			delta := (-G[i] - G[j]) / a
-			diff := alpha[i] - alpha[j]
-			alpha[i] += delta
-			alpha[j] += delta
-			if diff > 0 && alpha[j] < 0 {
-				alpha[j], alpha[i] = 0, diff
-			} else if diff <= 0 && alpha[i] < 0 {
-				alpha[i], alpha[j] = 0, -diff
-			}
-			if diff > 0 && alpha[i] > C {
-				alpha[i], alpha[j] = C, C-diff
-			} else if diff <= 0 && alpha[j] > C {
-				alpha[j], alpha[i] = C, C+diff
-			}
-		} else {
-			a := qd[i] + qd[j] - 2*qi[j]
-			if a <= 0 {
-				a = tau
-			}
-			delta := (G[i] - G[j]) / a
-			sum := alpha[i] + alpha[j]
-			alpha[i] -= delta
-			alpha[j] += delta
-			if sum > C && alpha[i] > C {
-				alpha[i], alpha[j] = C, sum-C
-			} else if sum <= C && alpha[j] < 0 {
-				alpha[j], alpha[i] = 0, sum
-			}
-			if sum > C && alpha[j] > C {
-				alpha[j], alpha[i] = C, sum-C
-			} else if sum <= C && alpha[i] < 0 {
-				alpha[i], alpha[j] = 0, sum
-			}
-		}
-		di, dj := alpha[i]-oi, alpha[j]-oj
-		for t := range l {
-			G[t] += qi[t]*di + qj[t]*dj
-		}
-	}
-	// ρ as libsvm: mean of y·G over free α, else the middle of the feasible interval.
-	ub, lb, sum, nfree := math.Inf(1), math.Inf(-1), 0.0, 0
-	for t := range l {
-		yg := ys[t] * G[t]
-		switch {
-		case alpha[t] >= C:
-			if ys[t] < 0 {
-				ub = min(ub, yg)
-			} else {
-				lb = max(lb, yg)
-			}
-		case alpha[t] <= 0:
-			if ys[t] > 0 {
-				ub = min(ub, yg)
-			} else {
-				lb = max(lb, yg)
-			}
-		default:
-			nfree++
-			sum += yg
-		}
-	}
-	rho := (ub + lb) / 2
-	if nfree > 0 {
-		rho = sum / float64(nfree)
-	}
-	for t := range alpha {
-		alpha[t] *= ys[t] * ys[t] // α stays ≥ 0; the sign is applied by the caller
-	}
-	return alpha, rho
 }
 
 // raw returns libsvm's pairwise decision values [samples·pairs].
@@ -420,27 +291,26 @@ func (s *SVC) raw(op string, X *tensor.Tensor) ([]float64, int, error) {
 		start[c] = start[c-1] + s.nsv[c-1]
 	}
 	out := make([]float64, n*np)
-	kv := make([]float64, nSV)
-	for r := range n {
-		xr := x[r*d : (r+1)*d]
-		for k := range nSV {
-			kv[k] = s.kernel(xr, s.sv[k*d:(k+1)*d])
-		}
-		p := 0
-		for i := range nc {
-			for j := i + 1; j < nc; j++ {
-				var sum float64
-				for k := start[i]; k < start[i]+s.nsv[i]; k++ {
-					sum += s.coef[j-1][k] * kv[k]
+	parallelRows(n, nSV*d, func(lo, hi int) {
+		kv := make([]float64, nSV)
+		for r := lo; r < hi; r++ {
+			s.ks.rowsAgainst(x[r*d:(r+1)*d], s.sv, d, kv)
+			p := 0
+			for i := range nc {
+				for j := i + 1; j < nc; j++ {
+					var sum float64
+					for k := start[i]; k < start[i]+s.nsv[i]; k++ {
+						sum += s.coef[j-1][k] * kv[k]
+					}
+					for k := start[j]; k < start[j]+s.nsv[j]; k++ {
+						sum += s.coef[i][k] * kv[k]
+					}
+					out[r*np+p] = sum - s.rho[p]
+					p++
 				}
-				for k := start[j]; k < start[j]+s.nsv[j]; k++ {
-					sum += s.coef[i][k] * kv[k]
-				}
-				out[r*np+p] = sum - s.rho[p]
-				p++
 			}
 		}
-	}
+	})
 	return out, n, nil
 }
 
@@ -485,7 +355,7 @@ func (s *SVC) DecisionFunction(X *tensor.Tensor) (*tensor.Tensor, error) {
 }
 
 // Predict returns the class of each row of X by libsvm's one-vs-one vote (ties go to the
-// lower class), int64 [samples].
+// lower class), int64 [samples]. With Probability it is still the vote, as in scikit-learn.
 func (s *SVC) Predict(X *tensor.Tensor) (*tensor.Tensor, error) {
 	dec, n, err := s.raw("svc: Predict", X)
 	if err != nil {
@@ -517,6 +387,41 @@ func (s *SVC) Predict(X *tensor.Tensor) (*tensor.Tensor, error) {
 		out[r] = s.classes[best]
 	}
 	return tensor.FromSlice(out, n), nil
+}
+
+// PredictProba returns libsvm's probability estimates [samples, classes] (columns in
+// Classes order, rows summing to 1): Platt's sigmoid per pair of classes, coupled by
+// libsvm's method for more than two classes. It needs Probability set before Fit.
+func (s *SVC) PredictProba(X *tensor.Tensor) (*tensor.Tensor, error) {
+	const op = "svc: PredictProba"
+	if s.classes != nil && s.probA == nil {
+		return nil, fmt.Errorf("%s: the model was fitted without Probability", op)
+	}
+	dec, n, err := s.raw(op, X)
+	if err != nil {
+		return nil, err
+	}
+	nc := len(s.classes)
+	np := nc * (nc - 1) / 2
+	out := make([]float64, n*nc)
+	r := make([][]float64, nc)
+	for i := range r {
+		r[i] = make([]float64, nc)
+	}
+	const minProb = 1e-7
+	for row := range n {
+		p := 0
+		for i := range nc {
+			for j := i + 1; j < nc; j++ {
+				v := sigmoidPredict(dec[row*np+p], s.probA[p], s.probB[p])
+				r[i][j] = min(max(v, minProb), 1-minProb)
+				r[j][i] = 1 - r[i][j]
+				p++
+			}
+		}
+		multiclassProbability(r, out[row*nc:(row+1)*nc])
+	}
+	return tensor.FromSlice(out, n, nc), nil
 }
 
 // Score returns the accuracy of Predict(X) against y.

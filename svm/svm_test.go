@@ -1,6 +1,7 @@
 package svm
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -24,9 +25,9 @@ type goldenCase struct {
 
 func near(a, b float64) bool { return math.Abs(a-b) <= 1e-3*max(1, math.Abs(b)) }
 
-// TestSVCGolden compares SVC with scikit-learn 1.2.1 (tol 1e-6 on both sides): identical
-// support indices, n_support and predictions; dual coefficients, intercepts and decision
-// values within 1e-3 relative.
+// TestSVCGolden compares SVC with scikit-learn 1.2.1 (tol 1e-6 on both sides), with and
+// without shrinking: identical support indices, n_support and predictions; dual
+// coefficients, intercepts and decision values within 1e-3 relative.
 func TestSVCGolden(t *testing.T) {
 	var g map[string]goldenCase
 	if err := tensortest.LoadJSON("../testdata/golden/svm.json", &g); err != nil {
@@ -36,59 +37,61 @@ func TestSVCGolden(t *testing.T) {
 		t.Fatal("no golden cases")
 	}
 	for name, c := range g {
-		t.Run(name, func(t *testing.T) {
-			m := NewSVC()
-			m.Kernel, m.C, m.Tol = c.Params.Kernel, c.Params.C, 1e-6
-			if c.Params.Gamma != "" {
-				m.Gamma = c.Params.Gamma
-			}
-			if c.Params.Degree != nil {
-				m.Degree = *c.Params.Degree
-			}
-			if c.Params.Coef0 != nil {
-				m.Coef0 = *c.Params.Coef0
-			}
-			X, y := c.X.MustTensor(), c.Y.MustTensor()
-			if err := m.Fit(X, y); err != nil {
-				t.Fatal(err)
-			}
-			exact := func(what string, got *tensor.Tensor, want tensortest.Array) {
-				g, w := got.Float64s(), want.MustTensor().Float64s()
-				if len(g) != len(w) {
-					t.Fatalf("%s: got %v want %v", what, g, w)
+		for _, shrink := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%s/shrinking=%v", name, shrink), func(t *testing.T) {
+				m := NewSVC()
+				m.Kernel, m.C, m.Tol, m.Shrinking = c.Params.Kernel, c.Params.C, 1e-6, shrink
+				if c.Params.Gamma != "" {
+					m.Gamma = c.Params.Gamma
 				}
-				for i := range g {
-					if g[i] != w[i] {
+				if c.Params.Degree != nil {
+					m.Degree = *c.Params.Degree
+				}
+				if c.Params.Coef0 != nil {
+					m.Coef0 = *c.Params.Coef0
+				}
+				X, y := c.X.MustTensor(), c.Y.MustTensor()
+				if err := m.Fit(X, y); err != nil {
+					t.Fatal(err)
+				}
+				exact := func(what string, got *tensor.Tensor, want tensortest.Array) {
+					g, w := got.Float64s(), want.MustTensor().Float64s()
+					if len(g) != len(w) {
 						t.Fatalf("%s: got %v want %v", what, g, w)
 					}
-				}
-			}
-			close := func(what string, got *tensor.Tensor, want tensortest.Array) {
-				g, w := got.Float64s(), want.MustTensor().Float64s()
-				if len(g) != len(w) {
-					t.Fatalf("%s: %d values, want %d", what, len(g), len(w))
-				}
-				for i := range g {
-					if !near(g[i], w[i]) {
-						t.Fatalf("%s[%d]: got %.8g want %.8g", what, i, g[i], w[i])
+					for i := range g {
+						if g[i] != w[i] {
+							t.Fatalf("%s: got %v want %v", what, g, w)
+						}
 					}
 				}
-			}
-			exact("support", m.Support, c.Support)
-			exact("n_support", m.NSupport, c.NSupport)
-			close("dual_coef", m.DualCoef, c.DualCoef)
-			close("intercept", m.Intercept, c.Intercept)
-			d, err := m.DecisionFunction(X)
-			if err != nil {
-				t.Fatal(err)
-			}
-			close("decision", d, c.Decision)
-			p, err := m.Predict(X)
-			if err != nil {
-				t.Fatal(err)
-			}
-			exact("predict", p, c.Predict)
-		})
+				close := func(what string, got *tensor.Tensor, want tensortest.Array) {
+					g, w := got.Float64s(), want.MustTensor().Float64s()
+					if len(g) != len(w) {
+						t.Fatalf("%s: %d values, want %d", what, len(g), len(w))
+					}
+					for i := range g {
+						if !near(g[i], w[i]) {
+							t.Fatalf("%s[%d]: got %.8g want %.8g", what, i, g[i], w[i])
+						}
+					}
+				}
+				exact("support", m.Support, c.Support)
+				exact("n_support", m.NSupport, c.NSupport)
+				close("dual_coef", m.DualCoef, c.DualCoef)
+				close("intercept", m.Intercept, c.Intercept)
+				d, err := m.DecisionFunction(X)
+				if err != nil {
+					t.Fatal(err)
+				}
+				close("decision", d, c.Decision)
+				p, err := m.Predict(X)
+				if err != nil {
+					t.Fatal(err)
+				}
+				exact("predict", p, c.Predict)
+			})
+		}
 	}
 }
 
