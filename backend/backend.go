@@ -1,15 +1,35 @@
-// Package backend defines the small set of primitive kernels that every device implements.
+// Package backend defines the primitive kernels that every device implements, and the
+// registry of devices.
 //
-// The tensor package builds every operation, and every gradient, from these primitives, so a
-// new device (a GPU, say) only has to provide them. The rules, shared by all primitives:
+// The tensor package builds every operation, and every gradient, from these primitives and
+// allocates each op's output on its inputs' backend, so a new device provides:
+//
+//   - a Backend value (comparable: the tensor package compares backends to detect mixed
+//     devices) registered with Register, like a database/sql driver, under its Device name;
+//   - storages (Alloc, FromHost, ToHost, Host, Recycle) of the four dtypes;
+//   - every primitive of the Backend interface: the conformance suite backendtest.RunAll
+//     checks their values, and the tensor and nn tests that run every op and layer on the
+//     meta device and on the CPU check that outputs keep their shapes and devices.
+//
+// Two optional interfaces widen the contract. HostFloats, for backends whose storages live in
+// host memory, lets callers read float storages without copying (Tensor.Item, and the
+// HostFloat32/HostFloat64 fast paths of the estimator packages, which fall back to copies
+// elsewhere). Abstract marks a backend whose storages hold no values (package meta): callers
+// skip checks that read values. Optimizers and losses reach the device through primitives too
+// (Adam, BCEWithLogits, with the CPU's AVX-512 Adam kernel behind the first). What still
+// computes in host memory, and so needs a backend with HostFloats: optim's SGD, RMSprop and
+// Adagrad updates and Adam's weight decay and AMSGrad variants. Prod's backward and OneHot compute on
+// the host and copy their result to the device.
+//
+// The rules, shared by all primitives:
 //
 //   - Inputs are described by a Storage and a Layout (shape, strides in elements, offset), so
 //     views such as transposes, slices and broadcasts (stride 0) reach a kernel without a copy.
 //   - Outputs are written contiguously (row-major) into a destination Storage, except Copy,
 //     Fill and ScatterAdd, which write through a destination Layout.
+//   - Operands passed without a layout (a bias, filters) are read from the start of their
+//     storage, which may be longer.
 //   - Shapes are checked by the caller (the tensor package); kernels trust them.
-//
-// Backends register themselves with Register, like database/sql drivers.
 package backend
 
 import (
@@ -45,14 +65,41 @@ func (d DType) String() string {
 	return fmt.Sprintf("DType(%d)", uint8(d))
 }
 
+// Size returns the number of bytes of one element: 4, 8, 8 and 1.
+func (d DType) Size() int {
+	switch d {
+	case Float32:
+		return 4
+	case Bool:
+		return 1
+	}
+	return 8
+}
+
 // IsFloat reports whether d is a floating-point type.
 func (d DType) IsFloat() bool { return d == Float32 || d == Float64 }
 
-// Device names where a storage lives, such as "cpu".
+// Device names where a storage lives, such as "cpu" or "meta". It prints as PyTorch's
+// str(device) does ("cpu"); %#v prints its repr (device(type='cpu')).
 type Device string
 
-// CPU is the device of the pure-Go reference backend.
-const CPU Device = "cpu"
+// The devices Ember ships. CPU is the default.
+const (
+	CPU  Device = "cpu"  // host memory (package backend/cpu)
+	Meta Device = "meta" // shapes and dtypes only, no data (package backend/meta)
+)
+
+// String returns the device's name, e.g. "cpu".
+func (d Device) String() string { return string(d) }
+
+// GoString returns PyTorch's repr of the device, e.g. device(type='meta').
+func (d Device) GoString() string { return fmt.Sprintf("device(type='%s')", string(d)) }
+
+// Target is where a conversion goes: a DType or a Device (tensor.Tensor.To takes either).
+type Target interface{ isTarget() }
+
+func (DType) isTarget()  {}
+func (Device) isTarget() {}
 
 // Layout says how a tensor's elements sit in its storage: element i₀,i₁,… is at
 // Offset + Σ iₖ·Strides[k]. Strides are in elements and may be 0 (broadcast).
@@ -199,6 +246,10 @@ type Backend interface {
 	// Host returns the storage's elements without copying where the device shares host memory,
 	// or nil where it does not.
 	Host(s Storage) any
+	// Recycle tells the backend that nothing will read s again (no view, no tensor): it may
+	// hand s's memory to a later Alloc of the same dtype and length, zero-filled. Backends
+	// that do not pool memory ignore it.
+	Recycle(s Storage)
 
 	// Copy copies src (viewed through srcL) into dst (viewed through dstL); shapes are equal.
 	// When dtypes differ the values are converted (float→int truncates toward zero, x≠0 → true).
@@ -278,6 +329,26 @@ type Backend interface {
 	// MaxPool2dBackward adds gy (contiguous [N, C, OH, OW]) into the zero-filled, contiguous
 	// dx [N, C, H, W] at the positions MaxPool2d wrote into idx.
 	MaxPool2dBackward(dx, gy, idx Storage, g ConvGeometry)
+
+	// Adam updates the float storages w (parameters), m and v (first and second moment
+	// estimates) in place from the gradient g, all of one dtype and length, in PyTorch's
+	// operation order (for Float32 every operation rounds to float32, with the coefficients
+	// rounded from float64 as PyTorch rounds its Python floats):
+	//   m = β₁·m + (1−β₁)·g;  v = β₂·v + (1−β₂)·g²;  w = w − StepSize·m/(√v/BC2Sqrt + Eps).
+	Adam(w, g, m, v Storage, p AdamParams)
+	// BCEWithLogits returns Σᵢ (1−yᵢ)·xᵢ + max(−xᵢ, 0) + log(1 + e^(−|xᵢ|)), accumulated in
+	// float64, for the float logits x and targets y (one dtype, the same length): the summed
+	// binary cross-entropy of sigmoid(x) against y.
+	BCEWithLogits(x, y Storage) float64
+	// BCEWithLogitsBackward writes k·(sigmoid(xᵢ) − yᵢ) into gx, BCEWithLogits' gradient
+	// scaled by k; gx, x and y have one dtype and length.
+	BCEWithLogitsBackward(gx, x, y Storage, k float64)
+}
+
+// AdamParams are the coefficients of one Adam step: the betas, the step size lr/(1−β₁ᵗ), the
+// square root of the second bias correction √(1−β₂ᵗ), and eps.
+type AdamParams struct {
+	Beta1, Beta2, StepSize, BC2Sqrt, Eps float64
 }
 
 // ConvGeometry describes 2-D sliding windows: images of C×H×W, kernels of KH×KW, and per-axis
@@ -296,11 +367,26 @@ func (g ConvGeometry) OutH() int { return (g.H+2*g.PH-g.DH*(g.KH-1)-1)/g.SH + 1 
 // OutW returns the number of window columns.
 func (g ConvGeometry) OutW() int { return (g.W+2*g.PW-g.DW*(g.KW-1)-1)/g.SW + 1 }
 
-// HostFloats is implemented by backends whose storages live in host memory: it returns a
-// float storage's elements without copying or boxing (nil for other dtypes).
+// HostFloats is an optional interface for backends whose storages live in host memory: it
+// returns a float storage's elements without copying or boxing (nil for other dtypes). The
+// tensor package uses it for allocation-free reads (Item) and returns nil from
+// Tensor.HostFloat32 on backends without it; everything else goes through the primitives.
 type HostFloats interface {
 	HostFloat32(s Storage) []float32
 	HostFloat64(s Storage) []float64
+}
+
+// Abstract is an optional interface for backends whose storages hold no values (the meta
+// device): callers skip the checks that read values, such as index bounds, and any attempt to
+// read values panics.
+type Abstract interface {
+	Abstract()
+}
+
+// IsAbstract reports whether b's storages hold no values.
+func IsAbstract(b Backend) bool {
+	_, ok := b.(Abstract)
+	return ok
 }
 
 // The registry is copied on write, so the lookup every op makes takes no lock.

@@ -82,7 +82,7 @@ func (m *MultiheadAttentionLayer) SetTraining(training bool) { m.training = trai
 // Forward is self-attention of x with no masks.
 func (m *MultiheadAttentionLayer) Forward(x *tensor.Tensor) *tensor.Tensor {
 	out, _ := m.Attend(x, x, x, AttentionMasks{})
-	return out
+	return observe(m, out)
 }
 
 // Attend returns the attention output ([L, N, E], or [N, L, E] with batch_first) and the
@@ -119,18 +119,18 @@ func (m *MultiheadAttentionLayer) Attend(query, key, value *tensor.Tensor, masks
 	}
 	if a := masks.Attn; a != nil {
 		if a.DType() == tensor.Bool {
-			a = tensor.ZerosOf(query.DType(), a.Shape()...).MaskedFill(a, math.Inf(-1))
+			a = tensor.ZerosOn(query.Device(), query.DType(), a.Shape()...).MaskedFill(a, math.Inf(-1))
 		}
 		addMask(a.To(query.DType()))
 	}
 	if masks.Causal {
-		addMask(CausalMask(L).To(query.DType()))
+		addMask(CausalMask(L).To(query.DType()).To(query.Device()))
 	}
 	if kp := masks.KeyPadding; kp != nil {
 		if kp.Dim() != 2 || kp.Size(0) != N || kp.Size(1) != S {
 			panic(fmt.Sprintf("multihead_attention: key padding mask %v, want [%d, %d]", kp.Shape(), N, S))
 		}
-		pad := tensor.ZerosOf(query.DType(), N, 1, 1, S).MaskedFill(kp.To(tensor.Bool).Reshape(N, 1, 1, S), math.Inf(-1))
+		pad := tensor.ZerosOn(query.Device(), query.DType(), N, 1, 1, S).MaskedFill(kp.To(tensor.Bool).Reshape(N, 1, 1, S), math.Inf(-1))
 		addMask(pad.Expand(N, H, 1, S).Reshape(N*H, 1, S))
 	}
 	attnOut, attn := ScaledDotProductAttention(q, k, v, mask)
@@ -143,7 +143,7 @@ func (m *MultiheadAttentionLayer) Attend(query, key, value *tensor.Tensor, masks
 	if m.batchFirst {
 		out = out.Transpose(0, 1)
 	}
-	return out, weights
+	return observe(m, out), weights
 }
 
 // Describe returns PyTorch's name and extra_repr shape for printing.
@@ -220,10 +220,10 @@ func (t *TransformerEncoderLayerModule) ff(x *tensor.Tensor) *tensor.Tensor {
 func (t *TransformerEncoderLayerModule) Forward(x *tensor.Tensor) *tensor.Tensor {
 	if t.normFirst {
 		x = x.Add(t.block(t.Norm1.Forward(x)))
-		return x.Add(t.ff(t.Norm2.Forward(x)))
+		return observe(t, x.Add(t.ff(t.Norm2.Forward(x))))
 	}
 	x = t.Norm1.Forward(x.Add(t.block(x)))
-	return t.Norm2.Forward(x.Add(t.ff(x)))
+	return observe(t, t.Norm2.Forward(x.Add(t.ff(x))))
 }
 
 // Describe returns PyTorch's name.
@@ -261,7 +261,7 @@ func (e *TransformerEncoderModule) ForwardMasked(x *tensor.Tensor, masks Attenti
 
 // Forward runs every layer without masks.
 func (e *TransformerEncoderModule) Forward(x *tensor.Tensor) *tensor.Tensor {
-	return e.ForwardMasked(x, AttentionMasks{})
+	return observe(e, e.ForwardMasked(x, AttentionMasks{}))
 }
 
 // Describe returns PyTorch's name.
@@ -350,7 +350,7 @@ func (d *TransformerDecoderLayerModule) Decode(tgt, memory *tensor.Tensor, tgtMa
 
 // Forward decodes x attending to itself as memory (rarely useful; use Decode).
 func (d *TransformerDecoderLayerModule) Forward(x *tensor.Tensor) *tensor.Tensor {
-	return d.Decode(x, x, AttentionMasks{}, AttentionMasks{})
+	return observe(d, d.Decode(x, x, AttentionMasks{}, AttentionMasks{}))
 }
 
 // Describe returns PyTorch's name.

@@ -31,7 +31,7 @@ func Conv2d(in, out int, kernel [2]int, o tensor.Conv2dOptions, opts ...Option) 
 
 // Forward convolves x [N, in, H, W].
 func (c *Conv2dLayer) Forward(x *tensor.Tensor) *tensor.Tensor {
-	return c.forwardAct(x, tensor.ActNone)
+	return observe(c, c.forwardAct(x, tensor.ActNone))
 }
 
 func (c *Conv2dLayer) forwardAct(x *tensor.Tensor, act string) *tensor.Tensor {
@@ -99,9 +99,9 @@ func AvgPool2d(o tensor.PoolOptions) *PoolLayer { return &PoolLayer{opts: o} }
 // Forward pools x [N, C, H, W].
 func (p *PoolLayer) Forward(x *tensor.Tensor) *tensor.Tensor {
 	if p.max {
-		return x.MaxPool2d(p.opts)
+		return observe(p, x.MaxPool2d(p.opts))
 	}
-	return x.AvgPool2d(p.opts)
+	return observe(p, x.AvgPool2d(p.opts))
 }
 
 // Describe returns PyTorch's name and extra_repr (square kernels print as one number).
@@ -149,7 +149,7 @@ func (c *Conv1dLayer) Forward(x *tensor.Tensor) *tensor.Tensor {
 	if x.Dim() != 3 || x.Size(1) != c.in {
 		panic(fmt.Sprintf("conv1d: expected input [N, %d, L], got %v", c.in, x.Shape()))
 	}
-	return tensor.Conv1d(x, c.Weight, c.Bias, c.opts)
+	return observe(c, tensor.Conv1d(x, c.Weight, c.Bias, c.opts))
 }
 
 // Describe returns PyTorch's name and extra_repr.
@@ -204,9 +204,9 @@ func AvgPool1d(kernel, stride, padding int) *Pool1dLayer {
 // Forward pools x [N, C, L].
 func (p *Pool1dLayer) Forward(x *tensor.Tensor) *tensor.Tensor {
 	if p.max {
-		return x.MaxPool1d(p.opts)
+		return observe(p, x.MaxPool1d(p.opts))
 	}
-	return x.AvgPool1d(p.opts)
+	return observe(p, x.AvgPool1d(p.opts))
 }
 
 // Describe returns PyTorch's name and extra_repr.
@@ -238,9 +238,9 @@ func AdaptiveAvgPool1d(n int) *AdaptiveAvgPoolLayer { return &AdaptiveAvgPoolLay
 // Forward pools x.
 func (a *AdaptiveAvgPoolLayer) Forward(x *tensor.Tensor) *tensor.Tensor {
 	if a.twoDim {
-		return x.AdaptiveAvgPool2d(a.size[0], a.size[1])
+		return observe(a, x.AdaptiveAvgPool2d(a.size[0], a.size[1]))
 	}
-	return x.AdaptiveAvgPool1d(a.size[0])
+	return observe(a, x.AdaptiveAvgPool1d(a.size[0]))
 }
 
 // Describe returns PyTorch's name and extra_repr.
@@ -281,7 +281,7 @@ func (c *ConvTranspose2dLayer) Forward(x *tensor.Tensor) *tensor.Tensor {
 	if x.Dim() != 4 || x.Size(1) != c.in {
 		panic(fmt.Sprintf("conv_transpose2d: expected input [N, %d, H, W], got %v", c.in, x.Shape()))
 	}
-	return tensor.ConvTranspose2d(x, c.Weight, c.Bias, c.opts)
+	return observe(c, tensor.ConvTranspose2d(x, c.Weight, c.Bias, c.opts))
 }
 
 // Describe returns PyTorch's name and extra_repr.
@@ -342,9 +342,9 @@ func checkUpsampleMode(mode string) {
 // Forward resizes x.
 func (u *UpsampleLayer) Forward(x *tensor.Tensor) *tensor.Tensor {
 	if u.size == [2]int{} {
-		return x.UpsampleScale(u.scale[0], u.scale[1], u.mode)
+		return observe(u, x.UpsampleScale(u.scale[0], u.scale[1], u.mode))
 	}
-	return x.Upsample(u.size[0], u.size[1], u.mode)
+	return observe(u, x.Upsample(u.size[0], u.size[1], u.mode))
 }
 
 // Describe returns PyTorch's name and extra_repr (equal factors print as one, like a scalar
@@ -386,7 +386,7 @@ func (c *ConvTranspose1dLayer) Forward(x *tensor.Tensor) *tensor.Tensor {
 	if x.Dim() != 3 || x.Size(1) != c.in {
 		panic(fmt.Sprintf("conv_transpose1d: expected input [N, %d, L], got %v", c.in, x.Shape()))
 	}
-	return tensor.ConvTranspose1d(x, c.Weight, c.Bias, c.opts)
+	return observe(c, tensor.ConvTranspose1d(x, c.Weight, c.Bias, c.opts))
 }
 
 // Describe returns PyTorch's name and extra_repr.

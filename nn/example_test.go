@@ -66,3 +66,33 @@ func ExampleBCEWithLogitsLoss() {
 	fmt.Printf("%.4f\n", nn.BCEWithLogitsLoss()(logits, target).Item()) // PyTorch: tensor(0.2310)
 	// Output: 0.2310
 }
+
+// Summary runs the model on the meta device (shapes only, no data), so even a model too big
+// for memory can be summarised.
+func ExampleSummary() {
+	model := nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Dropout(0.1), nn.Linear(16, 3))
+	s, err := nn.Summary(model, 32, 4)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Print(s)
+	// Output:
+	// ==========================================================================================
+	// Layer (type:depth-idx)                   Output Shape              Param #
+	// ==========================================================================================
+	// Sequential                               [32, 3]                   --
+	// ├─Linear: 1-1                            [32, 16]                  80
+	// ├─ReLU: 1-2                              [32, 16]                  --
+	// ├─Dropout: 1-3                           [32, 16]                  --
+	// ├─Linear: 1-4                            [32, 3]                   51
+	// ==========================================================================================
+	// Total params: 131
+	// Trainable params: 131
+	// Non-trainable params: 0
+	// ==========================================================================================
+	// Input size (MB): 0.00
+	// Activations kept for backward (MB): 0.01
+	// Params size (MB): 0.00
+	// Estimated total size (MB): 0.01
+	// ==========================================================================================
+}

@@ -36,7 +36,7 @@ func Linear(in, out int, opts ...Option) *LinearLayer {
 
 // Forward applies the layer to x of shape [..., in] (one fused op; see tensor.Linear).
 func (l *LinearLayer) Forward(x *tensor.Tensor) *tensor.Tensor {
-	return l.forwardAct(x, tensor.ActNone)
+	return observe(l, l.forwardAct(x, tensor.ActNone))
 }
 
 func (l *LinearLayer) forwardAct(x *tensor.Tensor, act string) *tensor.Tensor {
@@ -68,7 +68,7 @@ type Activation struct {
 }
 
 // Forward applies the activation.
-func (a *Activation) Forward(x *tensor.Tensor) *tensor.Tensor { return a.fn(x) }
+func (a *Activation) Forward(x *tensor.Tensor) *tensor.Tensor { return observe(a, a.fn(x)) }
 
 // Describe returns PyTorch's name and extra_repr.
 func (a *Activation) Describe() (string, string) { return a.name, a.extra }
@@ -198,7 +198,9 @@ func Flatten(dims ...int) *FlattenLayer {
 func FlattenDims(start, end int) *FlattenLayer { return Flatten(start, end) }
 
 // Forward flattens x.
-func (f *FlattenLayer) Forward(x *tensor.Tensor) *tensor.Tensor { return x.Flatten(f.start, f.end) }
+func (f *FlattenLayer) Forward(x *tensor.Tensor) *tensor.Tensor {
+	return observe(f, x.Flatten(f.start, f.end))
+}
 
 // Describe returns PyTorch's name and extra_repr.
 func (f *FlattenLayer) Describe() (string, string) {
@@ -227,13 +229,22 @@ func (d *DropoutLayer) SetTraining(training bool) { d.training = training }
 // Forward applies dropout in training mode.
 func (d *DropoutLayer) Forward(x *tensor.Tensor) *tensor.Tensor {
 	if !d.training || d.P == 0 {
-		return x
+		return observe(d, x)
 	}
 	if d.P == 1 {
-		return x.MulScalar(0)
+		return observe(d, x.MulScalar(0))
 	}
-	keep := tensor.Rand(d.gen, x.Shape()...).GeScalar(d.P).To(x.DType()).DivScalar(1 - d.P)
-	return x.Mul(keep)
+	return observe(d, x.Mul(dropoutMask(d.gen, d.P, x, x.Shape())))
+}
+
+// dropoutMask returns a mask of shape on x's device and dtype holding 1/(1-p) with
+// probability 1-p and 0 otherwise; on the meta device, where values do not exist, it draws
+// nothing.
+func dropoutMask(g *tensor.Generator, p float64, x *tensor.Tensor, shape []int) *tensor.Tensor {
+	if x.IsMeta() {
+		return tensor.FullOn(x.Device(), x.DType(), 1/(1-p), shape...)
+	}
+	return tensor.Rand(g, shape...).GeScalar(p).To(x.DType()).DivScalar(1 - p).To(x.Device())
 }
 
 // Describe returns PyTorch's name and extra_repr.
@@ -264,8 +275,15 @@ func Sequential(layers ...Module) *SequentialContainer { return &SequentialConta
 // recycled once the next standard layer has consumed them; the caller's input, and views of
 // it, are never recycled.
 func (s *SequentialContainer) Forward(x *tensor.Tensor) *tensor.Tensor {
+	if observing() {
+		// Summary sees every layer's output: no fusion.
+		for _, l := range s.Layers {
+			x = l.Forward(x)
+		}
+		return observe(s, x)
+	}
 	if plan := s.densePlan(); plan != nil && x.Dim() == 2 {
-		return tensor.MLP(x, plan, &s.mlp)
+		return observe(s, tensor.MLP(x, plan, &s.mlp))
 	}
 	recycle := !tensor.GradEnabled()
 	// owned is an activation this loop allocated (never the caller's input or a view of it);
@@ -306,7 +324,7 @@ func (s *SequentialContainer) Forward(x *tensor.Tensor) *tensor.Tensor {
 		}
 		x = next
 	}
-	return x
+	return observe(s, x)
 }
 
 // densePlan returns the layers as a chain of dense layers when they are only Linear layers,

@@ -224,13 +224,16 @@ func nllParts(op string, logp, target *tensor.Tensor, o lossOptions) (loss, w *t
 		panic(fmt.Sprintf("%s: expected target with %d elements, got shape %v", op, logp.Size(0), target.Shape()))
 	}
 	ignored := y.EqScalar(float64(o.ignoreIndex))
-	vals := y.Int64s()
+	var vals []int64
+	if !y.IsMeta() {
+		vals = y.Int64s()
+	}
 	for _, v := range vals {
 		if v != o.ignoreIndex && (v < 0 || v >= int64(c)) {
 			panic(fmt.Sprintf("%s: target %d is out of bounds for %d classes", op, v, c))
 		}
 	}
-	safe := tensor.Where(ignored, tensor.ZerosOf(tensor.Int64), y)
+	safe := tensor.Where(ignored, tensor.ZerosOn(y.Device(), tensor.Int64), y)
 	// Ignored rows are not read: their (possibly infinite) log-probabilities are masked out.
 	picked := logp.Gather(1, safe.Unsqueeze(1)).Squeeze(1).MaskedFill(ignored, 0)
 	w = tensor.OnesLike(picked)
@@ -403,53 +406,32 @@ func LossByName(name string) (Loss, error) {
 	return nil, fmt.Errorf("unknown loss %q (want mse, l1, smooth_l1, huber, bce, bce_with_logits, cross_entropy or nll)", name)
 }
 
-// fusedBCEWithLogits computes the mean (or sum) BCE-with-logits loss in one pass over CPU
-// memory, with the gradient (sigmoid(x) − y)·scale, or returns nil when the operands are not
-// contiguous host tensors.
+// fusedBCEWithLogits computes the mean (or sum) BCE-with-logits loss in one pass on the
+// operands' backend (backend.Backend.BCEWithLogits), with the gradient (sigmoid(x) − y)·scale,
+// or returns nil when the operands are not contiguous tensors of one float dtype.
 func fusedBCEWithLogits(input, y *tensor.Tensor, sum bool) *tensor.Tensor {
 	xc, yc := input.Contiguous(), y.Contiguous()
-	if x, t := xc.HostFloat32(), yc.HostFloat32(); x != nil && t != nil {
-		return bceLogits(input, y, x, t, sum)
+	if !flat(xc) || !flat(yc) || xc.DType() != yc.DType() || !xc.DType().IsFloat() || xc.Device() != yc.Device() {
+		return nil
 	}
-	if x, t := xc.HostFloat64(), yc.HostFloat64(); x != nil && t != nil {
-		return bceLogits(input, y, x, t, sum)
-	}
-	return nil
-}
-
-func bceLogits[T float32 | float64](input, y *tensor.Tensor, x, t []T, sum bool) *tensor.Tensor {
-	total := 0.0
-	for i, v := range x {
-		xv, tv := float64(v), float64(t[i])
-		total += (1-tv)*xv + math.Max(-xv, 0) + math.Log1p(math.Exp(-math.Abs(xv)))
-	}
+	be := xc.Backend()
 	scale := 1.0
 	if !sum {
-		scale = 1 / float64(len(x))
+		scale = 1 / float64(xc.Numel())
 	}
-	out := tensor.ScalarOf(input.DType(), total*scale)
+	out := tensor.FullOn(input.Device(), input.DType(), be.BCEWithLogits(xc.Storage(), yc.Storage())*scale)
 	return tensor.Attach("BinaryCrossEntropyWithLogitsBackward0", out, []*tensor.Tensor{input}, func(g *tensor.Tensor) []*tensor.Tensor {
-		k := g.Item() * scale
-		gt := tensor.ZerosOf(input.DType(), input.Shape()...)
-		var grad []T
-		switch h := any(gt.HostFloat32()).(type) {
-		case []T:
-			grad = h
+		k := 0.0
+		if !g.IsMeta() {
+			k = g.Item() * scale
 		}
-		if grad == nil {
-			grad = any(gt.HostFloat64()).([]T)
-		}
-		for i, v := range x {
-			xv := float64(v)
-			var s float64
-			if xv >= 0 {
-				s = 1 / (1 + math.Exp(-xv))
-			} else {
-				e := math.Exp(xv)
-				s = e / (1 + e)
-			}
-			grad[i] = T(k * (s - float64(t[i])))
-		}
+		gt := tensor.ZerosOn(input.Device(), input.DType(), input.Shape()...)
+		be.BCEWithLogitsBackward(gt.Storage(), xc.Storage(), yc.Storage(), k)
 		return []*tensor.Tensor{gt}
 	})
+}
+
+// flat reports whether t is contiguous and covers its whole storage.
+func flat(t *tensor.Tensor) bool {
+	return t.IsContiguous() && t.Offset() == 0 && t.Numel() == t.Storage().Len()
 }

@@ -15,6 +15,13 @@
 // cased (or the name in an `ember:"name"` tag), joined with dots, with slice elements and
 // Sequential layers numbered: "layers.0.weight". A tag of `ember:"-"` hides a field.
 // Modules that hold their children in another way implement Container.
+//
+// To moves a model's parameters and buffers to a device in place (module.to(device)).
+// Summary prints a torchinfo-style table of a model — each module's output shape and
+// parameter count, the totals, and the activation memory of a training step — computed on
+// the meta device, where tensors have shapes but no data. It sees the outputs of this
+// package's modules through a hook in their Forward methods; a user's own struct module
+// nested inside the model is listed with its parameters but shows no output shape ("--").
 package nn
 
 import (
@@ -359,50 +366,6 @@ func String(m any) string {
 		}
 	}
 	return out + ")"
-}
-
-// Summary returns a table of m's leaf modules with their parameter counts, then the totals.
-func Summary(m any) string {
-	var b strings.Builder
-	type row struct {
-		name, kind string
-		params     int
-	}
-	var rows []row
-	for _, c := range Modules(m) {
-		if len(childrenOf(c.Module)) > 0 {
-			continue
-		}
-		n := 0
-		for _, p := range NamedParameters(c.Module) {
-			n += p.Tensor.Numel()
-		}
-		kind, _ := describe(c.Module)
-		name := c.Name
-		if name == "" {
-			name = "(model)"
-		}
-		rows = append(rows, row{name, kind, n})
-	}
-	nw, kw := len("Layer"), len("Type")
-	for _, r := range rows {
-		nw, kw = max(nw, len(r.name)), max(kw, len(r.kind))
-	}
-	fmt.Fprintf(&b, "%-*s  %-*s  %12s\n", nw, "Layer", kw, "Type", "Params")
-	fmt.Fprintf(&b, "%s\n", strings.Repeat("-", nw+kw+16))
-	for _, r := range rows {
-		fmt.Fprintf(&b, "%-*s  %-*s  %12s\n", nw, r.name, kw, r.kind, commas(r.params))
-	}
-	total, trainable := 0, 0
-	for _, p := range NamedParameters(m) {
-		total += p.Tensor.Numel()
-		if p.Tensor.RequiresGrad() {
-			trainable += p.Tensor.Numel()
-		}
-	}
-	fmt.Fprintf(&b, "%s\n", strings.Repeat("-", nw+kw+16))
-	fmt.Fprintf(&b, "Total params: %s\nTrainable params: %s\n", commas(total), commas(trainable))
-	return b.String()
 }
 
 func commas(n int) string {

@@ -188,9 +188,12 @@ func TestCustomModuleParameters(t *testing.T) {
 			t.Fatal("dropout active in eval mode")
 		}
 	}
-	s := nn.Summary(m)
-	if !strings.Contains(s, "Total params: 37") || !strings.Contains(s, "blocks.0.0") {
-		t.Fatalf("summary:\n%s", s)
+	sum, err := nn.Summary(m, 8, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := sum.String(); !strings.Contains(s, "Total params: 37") || sum.Rows[4].Name != "blocks.0.0" || fmt.Sprint(sum.Rows[4].OutputShape) != "[8 4]" {
+		t.Fatalf("summary:\n%s\n%+v", s, sum.Rows)
 	}
 	want2 := "circleModel(\n  (layer1): Linear(in_features=2, out_features=4, bias=True)\n  (layer2): Linear(in_features=4, out_features=1, bias=True)\n  (blocks.0): Sequential(\n    (0): Linear(in_features=4, out_features=4, bias=True)\n    (1): Dropout(p=0.5, inplace=False)\n  )\n  (act): ReLU()\n)"
 	if got := nn.String(m); got != want2 {

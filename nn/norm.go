@@ -45,7 +45,7 @@ func (l *LayerNormLayer) Forward(x *tensor.Tensor) *tensor.Tensor {
 	if l.Weight != nil {
 		y = y.Mul(l.Weight).Add(l.Bias)
 	}
-	return y
+	return observe(l, y)
 }
 
 // normalize returns (x − mean)/√(var + eps) over dims, using the given statistics when set
@@ -170,7 +170,7 @@ func (b *BatchNormLayer) Forward(x *tensor.Tensor) *tensor.Tensor {
 	if b.Weight != nil {
 		y = y.Mul(b.Weight.Reshape(bshape...)).Add(b.Bias.Reshape(bshape...))
 	}
-	return y
+	return observe(b, y)
 }
 
 // Describe returns PyTorch's name and extra_repr.
@@ -217,9 +217,9 @@ func (e *EmbeddingLayer) Forward(idx *tensor.Tensor) *tensor.Tensor {
 			g = g.MaskedFill(flat.EqScalar(float64(e.padding)).Unsqueeze(1), 0)
 		}
 		wide := flat.Unsqueeze(1).Expand(-1, dim)
-		return []*tensor.Tensor{tensor.ZerosOf(g.DType(), num, dim).ScatterAdd(0, wide.Contiguous(), g)}
+		return []*tensor.Tensor{tensor.ZerosOn(g.Device(), g.DType(), num, dim).ScatterAdd(0, wide.Contiguous(), g)}
 	})
-	return out.Reshape(append(idx.Shape(), dim)...)
+	return observe(e, out.Reshape(append(idx.Shape(), dim)...))
 }
 
 // Describe returns PyTorch's name and extra_repr.
@@ -271,7 +271,7 @@ func (g *GroupNormLayer) Forward(x *tensor.Tensor) *tensor.Tensor {
 		bshape[1] = g.channels
 		y = y.Mul(g.Weight.Reshape(bshape...)).Add(g.Bias.Reshape(bshape...))
 	}
-	return y
+	return observe(g, y)
 }
 
 // Describe returns PyTorch's name and extra_repr.
@@ -301,7 +301,7 @@ func (d *Dropout2dLayer) SetTraining(training bool) { d.training = training }
 // Forward applies channel dropout in training mode.
 func (d *Dropout2dLayer) Forward(x *tensor.Tensor) *tensor.Tensor {
 	if !d.training || d.P == 0 {
-		return x
+		return observe(d, x)
 	}
 	if x.Dim() < 3 {
 		panic(fmt.Sprintf("dropout2d: expected [N, C, H, W] or [N, C, L] input, got %v", x.Shape()))
@@ -311,8 +311,7 @@ func (d *Dropout2dLayer) Forward(x *tensor.Tensor) *tensor.Tensor {
 		mshape[i] = 1
 	}
 	mshape[0], mshape[1] = x.Size(0), x.Size(1)
-	keep := tensor.Rand(d.gen, mshape...).GeScalar(d.P).To(x.DType()).DivScalar(1 - d.P)
-	return x.Mul(keep)
+	return observe(d, x.Mul(dropoutMask(d.gen, d.P, x, mshape)))
 }
 
 // Describe returns PyTorch's name and extra_repr.

@@ -123,7 +123,7 @@ func (r *RNNLayer) SetTraining(training bool) { r.training = training }
 // Forward runs the network from zero initial states and returns the output sequence.
 func (r *RNNLayer) Forward(x *tensor.Tensor) *tensor.Tensor {
 	out, _, _ := r.ForwardState(x, nil, nil)
-	return out
+	return observe(r, out)
 }
 
 // ForwardState runs the network from initial states h0 (and c0 for LSTM), each
@@ -138,7 +138,7 @@ func (r *RNNLayer) ForwardState(x, h0, c0 *tensor.Tensor) (out, hn, cn *tensor.T
 	}
 	steps, n := x.Size(0), x.Size(1)
 	dirs := r.dirs()
-	zeros := tensor.ZerosOf(x.DType(), n, r.hidden)
+	zeros := tensor.ZerosOn(x.Device(), x.DType(), n, r.hidden)
 	state := func(s *tensor.Tensor, k int) *tensor.Tensor {
 		if s == nil {
 			return zeros
@@ -279,7 +279,7 @@ func (c *CellLayer) Step(x, h, cs *tensor.Tensor) (*tensor.Tensor, *tensor.Tenso
 	if x.Dim() != 2 || x.Size(1) != r.input {
 		panic(fmt.Sprintf("%s cell: expected input [N, %d], got %v", r.mode, r.input, x.Shape()))
 	}
-	zeros := tensor.ZerosOf(x.DType(), x.Size(0), r.hidden)
+	zeros := tensor.ZerosOn(x.Device(), x.DType(), x.Size(0), r.hidden)
 	if h == nil {
 		h = zeros
 	}
@@ -296,7 +296,7 @@ func (c *CellLayer) Step(x, h, cs *tensor.Tensor) (*tensor.Tensor, *tensor.Tenso
 // Forward steps from zero states and returns the new hidden state.
 func (c *CellLayer) Forward(x *tensor.Tensor) *tensor.Tensor {
 	h, _ := c.Step(x, nil, nil)
-	return h
+	return observe(c, h)
 }
 
 // Describe returns PyTorch's name and extra_repr.

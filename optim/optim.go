@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/ember-ml/ember/backend"
 	"github.com/ember-ml/ember/tensor"
 )
 
@@ -258,27 +259,10 @@ func (o *Optimizer) Step() {
 
 type float interface{ ~float32 | ~float64 }
 
-// adamVector runs Adam's update on a float32 prefix of the slices with SIMD and returns how
-// many elements it did (nil where the CPU has no vector kernel).
-var adamVector func(w, g, m, v []float32, b1, omb1, b2, omb2, step, bc2sqrt, eps float32) int
-
-// adamFloat32 is the float32 Adam update in PyTorch's operation order: the vector kernel for
-// most elements, the same arithmetic in scalar float32 for the rest.
-func adamFloat32(w, d, m, v []float32, b1, b2, stepSize, bc2sqrt, eps float64) {
-	// The coefficients are rounded to float32 from float64, as PyTorch rounds its Python floats.
-	fb1, fb2, fs, fc, fe := float32(b1), float32(b2), float32(stepSize), float32(bc2sqrt), float32(eps)
-	o1, o2 := float32(1-b1), float32(1-b2)
-	done := 0
-	if adamVector != nil {
-		done = adamVector(w, d, m, v, fb1, o1, fb2, o2, fs, fc, fe)
-	}
-	for i := done; i < len(w); i++ {
-		g := d[i]
-		m[i] = m[i]*fb1 + g*o1
-		v[i] = v[i]*fb2 + g*g*o2
-		denom := float32(math.Sqrt(float64(v[i])))/fc + fe
-		w[i] -= fs * (m[i] / denom)
-	}
+// owns reports whether t is contiguous and covers its whole storage, so that its storage can
+// be handed to a backend primitive as a flat buffer.
+func owns(t *tensor.Tensor) bool {
+	return t.IsContiguous() && t.Offset() == 0 && t.Numel() == t.Storage().Len()
 }
 
 // hostOf returns the writable elements of a parameter.
@@ -365,22 +349,28 @@ func update[T float](kind Kind, g *Group, p, grad *tensor.Tensor, st *ParamState
 		bc1 := 1 - math.Pow(b1, float64(st.Step))
 		bc2sqrt := math.Sqrt(1 - math.Pow(b2, float64(st.Step)))
 		stepSize := lr / bc1
-		if w32, ok := any(w).([]float32); ok && !g.AMSGrad {
-			d32 := any(d).([]float32)
+		if !g.AMSGrad {
+			// The fused update runs on the parameter's backend (AVX-512 on the CPU); weight
+			// decay is applied first, to w (AdamW) or to a copy of the gradient (Adam).
+			gt := grad
+			if grad.DType() != p.DType() || !owns(grad) {
+				gt = grad.To(p.DType()).Contiguous().Clone()
+			}
 			if kind == KindAdamW && wd != 0 {
-				f := float32(1 - lr*wd)
-				for i := range w32 {
-					w32[i] *= f
+				f := T(1 - lr*wd)
+				for i := range w {
+					w[i] *= f
 				}
 			} else if wd != 0 {
-				dd := make([]float32, len(d32)) // the gradient itself is not changed
-				f := float32(wd)
+				gt = tensor.ZerosLike(p) // the gradient itself is not changed
+				dd := hostOf[T](gt)
+				f := T(wd)
 				for i := range dd {
-					dd[i] = d32[i] + f*w32[i]
+					dd[i] = d[i] + f*w[i]
 				}
-				d32 = dd
 			}
-			adamFloat32(w32, d32, any(m).([]float32), any(v).([]float32), b1, b2, stepSize, bc2sqrt, g.Eps)
+			p.Backend().Adam(p.Storage(), gt.Storage(), st.Buffers["exp_avg"].Storage(), st.Buffers["exp_avg_sq"].Storage(),
+				backend.AdamParams{Beta1: b1, Beta2: b2, StepSize: stepSize, BC2Sqrt: bc2sqrt, Eps: g.Eps})
 			return
 		}
 		for i := range w {

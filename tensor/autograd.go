@@ -278,3 +278,35 @@ func (t *Tensor) plain() *Tensor {
 	}
 	return t.Detach()
 }
+
+// GraphBytes returns the bytes held by the distinct storages of the non-leaf tensors in t's
+// recorded graph, t included: the activations that a forward pass keeps alive until Backward
+// frees the graph. Storages of leaves (inputs, parameters), and views of them, are not
+// counted; nor is scratch memory that fused kernels keep outside the graph.
+func GraphBytes(t *Tensor) int {
+	seen := map[*Tensor]bool{}
+	leaves := map[backend.Storage]bool{}
+	inner := map[backend.Storage]bool{}
+	stack := []*Tensor{t}
+	for len(stack) > 0 {
+		u := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if u == nil || seen[u] {
+			continue
+		}
+		seen[u] = true
+		if u.node == nil {
+			leaves[u.storage] = true
+			continue
+		}
+		inner[u.storage] = true
+		stack = append(stack, u.node.inputs...)
+	}
+	n := 0
+	for s := range inner {
+		if !leaves[s] {
+			n += s.Len() * s.DType().Size()
+		}
+	}
+	return n
+}

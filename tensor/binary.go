@@ -39,9 +39,10 @@ func PromoteTypes(a, b DType) DType {
 	return b
 }
 
+// sameDevice panics unless a and b live on the same device ("add: cpu and meta tensors").
 func sameDevice(op string, a, b *Tensor) {
-	if a.device != b.device {
-		panic(fmt.Sprintf("%s: expected all tensors to be on the same device, found %s and %s", op, a.device, b.device))
+	if a.bk != b.bk {
+		panic(fmt.Sprintf("%s: %s and %s tensors (expected all tensors on one device)", op, a.Device(), b.Device()))
 	}
 }
 
@@ -57,7 +58,7 @@ func binaryKernel(name string, op backend.BinaryOp, a, b *Tensor, dt DType) *Ten
 	if op.IsComparison() {
 		outDT = Bool
 	}
-	out := ZerosOf(outDT, shape...)
+	out := a.zeros(outDT, shape...)
 	out.be().Binary(op, out.storage, ac.storage, ac.expandLayout(name, shape), bc.storage, bc.expandLayout(name, shape))
 	return out
 }
@@ -80,7 +81,7 @@ func scalarLike(t *Tensor, v float64) *Tensor {
 	if dt == Bool {
 		dt = Int64
 	}
-	return FullOf(dt, v)
+	return fullOn(t.bk, dt, v)
 }
 
 // Add returns t + u with broadcasting.
@@ -209,7 +210,7 @@ func (t *Tensor) LogicalOr(u *Tensor) *Tensor {
 // LogicalNot returns !t for a mask (non-zero is true).
 func (t *Tensor) LogicalNot() *Tensor {
 	b := t.To(Bool)
-	out := ZerosOf(Bool, t.layout.Shape...)
+	out := t.zeros(Bool, t.layout.Shape...)
 	t.be().Unary(backend.Not, backend.UnaryParams{}, out.storage, b.storage, b.layout)
 	return out
 }
@@ -252,10 +253,11 @@ func (t *Tensor) GeScalar(v float64) *Tensor { return t.Ge(scalarLike(t, v)) }
 // Where returns cond ? a : b elementwise with broadcasting; cond is a mask.
 func Where(cond, a, b *Tensor) *Tensor {
 	sameDevice("where", a, b)
+	sameDevice("where", cond, a)
 	shape := mustBroadcast("where", mustBroadcast("where", cond.layout.Shape, a.layout.Shape), b.layout.Shape)
 	dt := PromoteTypes(a.DType(), b.DType())
 	ac, bc, cc := a.plain().To(dt), b.plain().To(dt), cond.plain().To(Bool)
-	out := ZerosOf(dt, shape...)
+	out := a.zeros(dt, shape...)
 	out.be().Where(out.storage, cc.storage, cc.expandLayout("where", shape), ac.storage, ac.expandLayout("where", shape), bc.storage, bc.expandLayout("where", shape))
 	return record(opWhere, out, []*Tensor{a, b}, func(g *Tensor) []*Tensor {
 		z := ZerosLike(g)
@@ -272,8 +274,8 @@ func (t *Tensor) MaskedFill(mask *Tensor, v float64) *Tensor {
 	if !sameShape(shape, t.layout.Shape) {
 		panic(fmt.Sprintf("masked_fill: mask of shape %v does not broadcast to tensor shape %v", mask.layout.Shape, t.layout.Shape))
 	}
-	out := Where(mask, FullOf(t.DType(), v), t.plain())
+	out := Where(mask, fullOn(t.bk, t.DType(), v), t.plain())
 	return record(opMaskFill, out, []*Tensor{t}, func(g *Tensor) []*Tensor {
-		return []*Tensor{Where(mask, ZerosOf(g.DType()), g)}
+		return []*Tensor{Where(mask, g.zeros(g.DType()), g)}
 	})
 }

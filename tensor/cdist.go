@@ -52,7 +52,7 @@ func Cdist(x1, x2 *Tensor, p float64) *Tensor {
 		}
 	}
 	if pr*r*m == 0 || emptyBatch(batch) {
-		out := ZerosOf(x1.DType(), outShape...)
+		out := x1.zeros(x1.DType(), outShape...)
 		return record(opCdist, out, []*Tensor{x1, x2}, func(g *Tensor) []*Tensor {
 			return unbroadcast(ZerosLike(a), ZerosLike(b))
 		})
@@ -68,7 +68,7 @@ func Cdist(x1, x2 *Tensor, p float64) *Tensor {
 	}
 	as, al := batched(a, batch, pr, m)
 	bs, bl := batched(b, batch, r, m)
-	out := ZerosOf(x1.DType(), outShape...)
+	out := x1.zeros(x1.DType(), outShape...)
 	out.be().Cdist(out.storage, as, al, bs, bl, p)
 	return record(opCdist, out, []*Tensor{x1, x2}, func(g *Tensor) []*Tensor {
 		if p == 0 {
@@ -77,7 +77,7 @@ func Cdist(x1, x2 *Tensor, p float64) *Tensor {
 		g3 := g.Contiguous().Reshape(-1, pr, r)
 		d3 := out.Reshape(-1, pr, r)
 		gT, dT := g3.Transpose(1, 2), d3.Transpose(1, 2)
-		ga, gb := ZerosOf(a.DType(), a.layout.Shape...), ZerosOf(b.DType(), b.layout.Shape...)
+		ga, gb := a.zeros(a.DType(), a.layout.Shape...), b.zeros(b.DType(), b.layout.Shape...)
 		if x1.requiresGrad {
 			ga.be().CdistBackward(ga.storage, g3.storage, g3.layout, as, al, bs, bl, d3.storage, d3.layout, p)
 		}

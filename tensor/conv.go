@@ -62,10 +62,10 @@ func (t *Tensor) unfold(op string, w Window, pad float64) *Tensor {
 	x := t.floatInput()
 	g := x.geometry(op, w)
 	rows, L := g.C*g.KH*g.KW, g.OutH()*g.OutW()
-	out := ZerosOf(x.DType(), g.N, rows, L)
+	out := x.zeros(x.DType(), g.N, rows, L)
 	out.be().Im2Col(out.storage, x.storage, x.layout, g, pad)
 	return record(opUnfold, out, []*Tensor{x}, func(gr *Tensor) []*Tensor {
-		img := ZerosOf(gr.DType(), g.N, g.C, g.H, g.W)
+		img := gr.zeros(gr.DType(), g.N, g.C, g.H, g.W)
 		img.be().Col2Im(img.storage, gr.storage, gr.layout, g)
 		return []*Tensor{img}
 	})
@@ -166,7 +166,7 @@ func conv2dFused(x, weight, bias *Tensor, w Window, act string) *Tensor {
 	g := xs.geometry("conv2d", w)
 	outC := ws.layout.Shape[0]
 	op := actOp(act)
-	y := ZerosOf(dt, g.N, outC, g.OutH(), g.OutW())
+	y := xs.zeros(dt, g.N, outC, g.OutH(), g.OutW())
 	be := y.be()
 	var bstore backend.Storage
 	if bs != nil {
@@ -182,15 +182,15 @@ func conv2dFused(x, weight, bias *Tensor, w Window, act string) *Tensor {
 		grads := make([]*Tensor, len(inputs))
 		var dx, dw, db backend.Storage
 		if x.requiresGrad {
-			grads[0] = ZerosOf(dt, g.N, g.C, g.H, g.W)
+			grads[0] = xs.zeros(dt, g.N, g.C, g.H, g.W)
 			dx = grads[0].storage
 		}
 		if weight.requiresGrad {
-			grads[1] = ZerosOf(dt, weight.layout.Shape...)
+			grads[1] = xs.zeros(dt, weight.layout.Shape...)
 			dw = grads[1].storage
 		}
 		if bias != nil && bias.requiresGrad {
-			grads[2] = ZerosOf(dt, outC)
+			grads[2] = xs.zeros(dt, outC)
 			db = grads[2].storage
 		}
 		be.Conv2dBackward(dx, dw, db, gr.storage, y.storage, xs.storage, xs.layout, ws.storage, g, outC, op)
@@ -232,13 +232,13 @@ func (t *Tensor) maxPool(op string, o PoolOptions) (*Tensor, *Tensor) {
 	w := o.window(op)
 	g := x.geometry(op, w)
 	n, c, oh, ow := g.N, g.C, g.OutH(), g.OutW()
-	vals := ZerosOf(x.DType(), n, c, oh, ow)
-	idx := ZerosOf(Int64, n, c, oh, ow)
+	vals := x.zeros(x.DType(), n, c, oh, ow)
+	idx := x.zeros(Int64, n, c, oh, ow)
 	vals.be().MaxPool2d(vals.storage, idx.storage, x.storage, x.layout, g)
 	vals = record(opMaxPool, vals, []*Tensor{x}, func(gr *Tensor) []*Tensor {
 		// The gradient goes to each window's maximum.
 		gr = dense(gr)
-		dx := ZerosOf(gr.DType(), n, c, g.H, g.W)
+		dx := gr.zeros(gr.DType(), n, c, g.H, g.W)
 		dx.be().MaxPool2dBackward(dx.storage, gr.storage, idx.storage, g)
 		return []*Tensor{dx}
 	})
@@ -344,10 +344,10 @@ func (t *Tensor) Fold(outH, outW int, w Window) *Tensor {
 		panic(fmt.Sprintf("fold: %d columns do not match output %dx%d with window %+v", t.layout.Shape[2], outH, outW, w))
 	}
 	x := t.floatInput()
-	img := ZerosOf(x.DType(), g.N, c, outH, outW)
+	img := x.zeros(x.DType(), g.N, c, outH, outW)
 	img.be().Col2Im(img.storage, x.storage, x.layout, g)
 	return record(opFold, img, []*Tensor{x}, func(gr *Tensor) []*Tensor {
-		cols := ZerosOf(gr.DType(), g.N, c*w.KH*w.KW, g.OutH()*g.OutW())
+		cols := gr.zeros(gr.DType(), g.N, c*w.KH*w.KW, g.OutH()*g.OutW())
 		cols.be().Im2Col(cols.storage, gr.storage, gr.layout, g, 0)
 		return []*Tensor{cols}
 	})
@@ -430,7 +430,8 @@ func (t *Tensor) resize(outH, outW int, rh, rw float64, mode string) *Tensor {
 	h, w := t.layout.Shape[2], t.layout.Shape[3]
 	switch mode {
 	case "nearest":
-		return t.IndexSelect(2, nearestIndex(h, outH, rh)).IndexSelect(3, nearestIndex(w, outW, rw))
+		dev := t.Device()
+		return t.IndexSelect(2, nearestIndex(h, outH, rh).To(dev)).IndexSelect(3, nearestIndex(w, outW, rw).To(dev))
 	case "bilinear":
 		return lerpAxis(lerpAxis(t, 2, outH, rh), 3, outW, rw)
 	}
@@ -471,8 +472,9 @@ func lerpAxis(t *Tensor, dim, out int, ratio float64) *Tensor {
 		shape[i] = 1
 	}
 	shape[dim] = out
-	l := FromSlice(lam).To(t.DType()).Reshape(shape...)
-	a, b := t.IndexSelect(dim, FromSlice(lo)), t.IndexSelect(dim, FromSlice(hi))
+	dev := t.Device()
+	l := FromSlice(lam).To(t.DType()).To(dev).Reshape(shape...)
+	a, b := t.IndexSelect(dim, FromSlice(lo).To(dev)), t.IndexSelect(dim, FromSlice(hi).To(dev))
 	return a.Mul(l.RSubScalar(1)).Add(b.Mul(l))
 }
 

@@ -38,7 +38,7 @@ func FromSlice[T Elem](data []T, shape ...int) *Tensor {
 	default:
 		panic(fmt.Sprintf("from slice: unsupported element type %T", data))
 	}
-	return fromStorage(defaultBackend().FromHost(host), shape, CPU)
+	return fromStorage(cpuBackend.FromHost(host), shape, cpuBackend)
 }
 
 // FromRows returns a 2-D tensor from equally long rows, like torch.tensor([[...], [...]]).
@@ -67,19 +67,26 @@ func ScalarOf(dtype DType, v float64) *Tensor { return FullOf(dtype, v) }
 func Zeros(shape ...int) *Tensor { return ZerosOf(Float32, shape...) }
 
 // ZerosOf returns a tensor of zeros of the given dtype.
-func ZerosOf(dtype DType, shape ...int) *Tensor {
+func ZerosOf(dtype DType, shape ...int) *Tensor { return zerosOn(cpuBackend, dtype, shape...) }
+
+// ZerosOn returns a tensor of zeros of the given dtype on dev, such as
+// ZerosOn(Meta, Float32, 2, 3); it panics if no backend is registered for dev.
+func ZerosOn(dev Device, dtype DType, shape ...int) *Tensor {
+	return zerosOn(backendOf("zeros", dev), dtype, shape...)
+}
+
+// zerosOn allocates zeros on backend b: the output of every op, on its inputs' backend.
+func zerosOn(b backend.Backend, dtype DType, shape ...int) *Tensor {
 	for _, d := range shape {
 		if d < 0 {
 			panic(fmt.Sprintf("zeros: negative dimension in shape %v", shape))
 		}
 	}
-	be := defaultBackend()
-	n := backend.Numel(shape)
-	if s := reuse(be, CPU, dtype, n); s != nil {
-		return fromStorage(s, shape, CPU)
-	}
-	return fromStorage(be.Alloc(dtype, n), shape, CPU)
+	return fromStorage(b.Alloc(dtype, backend.Numel(shape)), shape, b)
 }
+
+// zeros allocates zeros of dtype and shape on t's backend.
+func (t *Tensor) zeros(dtype DType, shape ...int) *Tensor { return zerosOn(t.bk, dtype, shape...) }
 
 // Ones returns a float32 tensor of ones.
 func Ones(shape ...int) *Tensor { return FullOf(Float32, 1, shape...) }
@@ -92,21 +99,30 @@ func Full(v float64, shape ...int) *Tensor { return FullOf(Float32, v, shape...)
 
 // FullOf returns a tensor of the given dtype filled with v.
 func FullOf(dtype DType, v float64, shape ...int) *Tensor {
-	t := ZerosOf(dtype, shape...)
+	return fullOn(cpuBackend, dtype, v, shape...)
+}
+
+// FullOn returns a tensor of the given dtype filled with v on dev.
+func FullOn(dev Device, dtype DType, v float64, shape ...int) *Tensor {
+	return fullOn(backendOf("full", dev), dtype, v, shape...)
+}
+
+func fullOn(b backend.Backend, dtype DType, v float64, shape ...int) *Tensor {
+	t := zerosOn(b, dtype, shape...)
 	if v != 0 {
-		t.be().Fill(t.storage, t.layout, v)
+		b.Fill(t.storage, t.layout, v)
 	}
 	return t
 }
 
 // ZerosLike returns zeros with t's shape, dtype and device.
-func ZerosLike(t *Tensor) *Tensor { return ZerosOf(t.DType(), t.layout.Shape...) }
+func ZerosLike(t *Tensor) *Tensor { return t.zeros(t.DType(), t.layout.Shape...) }
 
 // OnesLike returns ones with t's shape, dtype and device.
-func OnesLike(t *Tensor) *Tensor { return FullOf(t.DType(), 1, t.layout.Shape...) }
+func OnesLike(t *Tensor) *Tensor { return fullOn(t.bk, t.DType(), 1, t.layout.Shape...) }
 
 // FullLike returns a tensor filled with v with t's shape, dtype and device.
-func FullLike(t *Tensor, v float64) *Tensor { return FullOf(t.DType(), v, t.layout.Shape...) }
+func FullLike(t *Tensor, v float64) *Tensor { return fullOn(t.bk, t.DType(), v, t.layout.Shape...) }
 
 // Arange returns the float32 values start, start+step, … below end (above end for step < 0),
 // like torch.arange with float arguments.
@@ -175,6 +191,19 @@ func (t *Tensor) Int64s() []int64 { return hostCopy[int64](t) }
 // Bools returns the elements in row-major order as bool (non-zero is true).
 func (t *Tensor) Bools() []bool { return hostCopy[bool](t) }
 
+// hostValues returns the elements in row-major order as a Go slice of t's dtype.
+func (t *Tensor) hostValues() any {
+	switch t.DType() {
+	case Float32:
+		return hostCopy[float32](t)
+	case Float64:
+		return hostCopy[float64](t)
+	case Int64:
+		return hostCopy[int64](t)
+	}
+	return hostCopy[bool](t)
+}
+
 func hostCopy[T Elem](t *Tensor) []T {
 	var z T
 	var dt DType
@@ -189,6 +218,9 @@ func hostCopy[T Elem](t *Tensor) []T {
 		dt = Bool
 	}
 	be := t.be()
+	if backend.IsAbstract(be) {
+		panic(fmt.Sprintf("tensor: cannot read the values of a %s tensor: it has a shape and a dtype but no data", t.Device()))
+	}
 	dst := be.Alloc(dt, t.Numel())
 	be.Copy(dst, backend.ContiguousLayout(t.layout.Shape), t.storage, t.layout)
 	if h := be.Host(dst); h != nil {
@@ -227,17 +259,51 @@ func (t *Tensor) At(idx ...int) float64 {
 	return u.Item()
 }
 
-// To returns t converted to dtype (t itself when the dtype already matches).
-func (t *Tensor) To(dtype DType) *Tensor {
+// To returns t converted to a dtype (To(Float64)) or copied to a device (To(Meta)), like
+// torch.Tensor.to; it returns t itself when nothing changes. Gradients flow back through
+// both conversions for float results.
+func (t *Tensor) To(target Target) *Tensor {
+	switch to := target.(type) {
+	case DType:
+		return t.toDType(to)
+	case Device:
+		return t.toDevice(to)
+	}
+	panic(fmt.Sprintf("to: unsupported target %T", target))
+}
+
+func (t *Tensor) toDType(dtype DType) *Tensor {
 	if t.DType() == dtype {
 		return t
 	}
-	out := ZerosOf(dtype, t.layout.Shape...)
+	out := t.zeros(dtype, t.layout.Shape...)
 	t.be().Copy(out.storage, out.layout, t.storage, t.layout)
 	if !dtype.IsFloat() {
 		return out
 	}
 	return record(opToCopy, out, []*Tensor{t}, func(g *Tensor) []*Tensor { return []*Tensor{g.To(t.DType())} })
+}
+
+// toDevice copies t's values to dev through host memory (a Go slice); the meta device takes
+// only the shape and dtype.
+func (t *Tensor) toDevice(dev Device) *Tensor {
+	if t.Device() == dev {
+		return t
+	}
+	b := backendOf("to", dev)
+	var s backend.Storage
+	switch {
+	case backend.IsAbstract(b):
+		s = b.Alloc(t.DType(), t.Numel())
+	default:
+		s = b.FromHost(t.hostValues())
+	}
+	out := fromStorage(s, t.layout.Shape, b)
+	if !t.DType().IsFloat() {
+		return out
+	}
+	src := t.Device()
+	return record(opToCopy, out, []*Tensor{t}, func(g *Tensor) []*Tensor { return []*Tensor{g.To(src)} })
 }
 
 // Float returns t converted to float32.
@@ -259,7 +325,7 @@ func (t *Tensor) Contiguous() *Tensor {
 
 // Clone returns a contiguous copy with its own storage; gradients flow back to t.
 func (t *Tensor) Clone() *Tensor {
-	out := ZerosOf(t.DType(), t.layout.Shape...)
+	out := t.zeros(t.DType(), t.layout.Shape...)
 	t.be().Copy(out.storage, out.layout, t.storage, t.layout)
 	return record(opClone, out, []*Tensor{t}, func(g *Tensor) []*Tensor { return []*Tensor{g} })
 }

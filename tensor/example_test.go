@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 
+	_ "github.com/ember-ml/ember/backend/meta" // registers the meta device
 	"github.com/ember-ml/ember/tensor"
 )
 
@@ -101,4 +102,19 @@ func ExampleCdist() {
 	// [5 1.4142135 1 3.6055512 0 1]
 	// [7 2 1 5 0 1]
 	// [4 1 1 3 0 1]
+}
+
+// To converts dtypes and moves tensors between devices. On the meta device a tensor has a
+// shape and a dtype but no data, and every op computes only its output's shape.
+func ExampleTensor_To() {
+	x := tensor.FromSlice([]float32{1, 2, 3, 4, 5, 6}, 2, 3)
+	fmt.Println(x.To(tensor.Float64).DType(), x.Device())
+	m := x.To(tensor.Meta)
+	y := m.MatMul(m.T()).Softmax(1)
+	fmt.Println(y)
+	fmt.Printf("%v %#v\n", y.Device(), y.Device())
+	// Output:
+	// float64 cpu
+	// tensor(..., device='meta', size=(2, 2))
+	// meta device(type='meta')
 }

@@ -1,6 +1,8 @@
 package tensor
 
 import (
+	"github.com/ember-ml/ember/backend"
+
 	"fmt"
 	"math"
 	"strconv"
@@ -180,7 +182,14 @@ func (t *Tensor) String() string {
 	indent := len(prefix)
 	var suffixes []string
 	var body string
-	if t.Numel() == 0 {
+	if backend.IsAbstract(t.bk) {
+		// PyTorch: tensor(..., device='meta', size=(2, 3))
+		body = "..."
+		suffixes = append(suffixes, "device='"+t.Device().String()+"'", "size="+pyTuple(t.layout.Shape))
+		if t.DType() != Float32 && t.DType() != Float64 {
+			suffixes = append(suffixes, "dtype=torch."+t.DType().String())
+		}
+	} else if t.Numel() == 0 {
 		body = "[]"
 		if t.Dim() != 1 {
 			suffixes = append(suffixes, "size="+pyTuple(t.layout.Shape))

@@ -22,6 +22,9 @@ func checkIndex(op string, index *Tensor, n int) {
 	if index.DType() != Int64 {
 		panic(fmt.Sprintf("%s: index must be int64, got %v", op, index.DType()))
 	}
+	if backend.IsAbstract(index.bk) {
+		return // no values to check on the meta device
+	}
 	for _, v := range index.Int64s() {
 		if v < 0 || v >= int64(n) {
 			panic(fmt.Sprintf("%s: index %d is out of bounds for dimension with size %d", op, v, n))
@@ -53,7 +56,7 @@ func (t *Tensor) gather(dim int, index *Tensor, check bool) *Tensor {
 	if check {
 		checkIndex("gather", index, src.layout.Shape[dim])
 	}
-	out := ZerosOf(t.DType(), index.layout.Shape...)
+	out := t.zeros(t.DType(), index.layout.Shape...)
 	idxL := index.layout
 	out.be().Gather(out.storage, src.storage, src.layout, index.storage, idxL, dim)
 	return record(opGather, out, []*Tensor{t}, func(g *Tensor) []*Tensor {
@@ -147,7 +150,7 @@ func Cat(ts []*Tensor, dim int) *Tensor {
 		shape[dim] += t.layout.Shape[dim]
 		dt = PromoteTypes(dt, t.DType())
 	}
-	out := ZerosOf(dt, shape...)
+	out := ref.zeros(dt, shape...)
 	starts := make([]int, len(ts))
 	pos := 0
 	for i, t := range ts {
@@ -229,6 +232,12 @@ func (t *Tensor) OneHot(numClasses int) *Tensor {
 	if t.DType() != Int64 {
 		panic(fmt.Sprintf("one_hot: is only applicable to index tensor (int64), got %v", t.DType()))
 	}
+	if backend.IsAbstract(t.bk) {
+		if numClasses < 0 {
+			panic(fmt.Sprintf("one_hot: numClasses -1 needs the labels' values, which a %s tensor does not have", t.Device()))
+		}
+		return t.zeros(Int64, append(t.Shape(), numClasses)...)
+	}
 	labels := t.Int64s()
 	if numClasses == -1 {
 		numClasses = 0
@@ -243,7 +252,7 @@ func (t *Tensor) OneHot(numClasses int) *Tensor {
 		}
 		vals[i*numClasses+int(v)] = 1
 	}
-	return FromSlice(vals, append(t.Shape(), numClasses)...)
+	return FromSlice(vals, append(t.Shape(), numClasses)...).To(t.Device())
 }
 
 // Pad pads t with value; pads lists (before, after) pairs starting from the last dim, as in
@@ -273,7 +282,7 @@ func (t *Tensor) Pad(pads []int, value float64) *Tensor {
 		}
 		dstCuts = append(dstCuts, cut{d, before, src.layout.Shape[d]})
 	}
-	out := FullOf(t.DType(), value, shape...)
+	out := fullOn(t.bk, t.DType(), value, shape...)
 	inner := func(x *Tensor) *Tensor {
 		for _, c := range dstCuts {
 			x = x.Narrow(c.dim, c.start, c.length)
@@ -301,7 +310,7 @@ func (t *Tensor) Cumsum(dim int) *Tensor {
 		return src.Clone()
 	}
 	dim = src.normDim("cumsum", dim)
-	out := ZerosOf(src.DType(), src.layout.Shape...)
+	out := src.zeros(src.DType(), src.layout.Shape...)
 	out.be().Cumsum(out.storage, src.storage, src.layout, dim)
 	return record(opCumsum, out, []*Tensor{t}, func(g *Tensor) []*Tensor {
 		// The gradient is the reversed cumulative sum Σ_{j≥i} g_j.
@@ -348,11 +357,11 @@ func (t *Tensor) TakeRows(rows []int) *Tensor {
 	for i, r := range rows {
 		idx[i] = int64(r)
 	}
-	return t.plain().IndexSelect(0, FromSlice(idx, len(idx)))
+	return t.plain().IndexSelect(0, FromSlice(idx, len(idx)).To(t.Device()))
 }
 
 func takeHost(t *Tensor, rows []int, width int, shape []int) *Tensor {
-	out := ZerosOf(t.DType(), shape...)
+	out := t.zeros(t.DType(), shape...)
 	if hf, ok := t.be().(backend.HostFloats); ok {
 		// Unboxed float slices: no allocation beyond out.
 		if src := hf.HostFloat32(t.storage); src != nil {

@@ -1,7 +1,7 @@
 package tensor
 
 import (
-	"sync"
+	"fmt"
 
 	"github.com/ember-ml/ember/backend"
 )
@@ -77,42 +77,32 @@ func ManualSeed(seed uint64) { defaultGen.ManualSeed(seed) }
 // and it is safe for concurrent use.
 func DefaultGenerator() *Generator { return defaultGen }
 
-// Storage recycling for inference. Release hands a tensor's storage back for reuse by the next
-// allocation of the same dtype and size; it is how nn.Sequential recycles the activations
-// between its layers when no gradients are recorded. The caller promises that nothing —
-// no view, no other tensor, no user code — will read t or its storage again.
-var recycled sync.Map // recycleKey → *sync.Pool of backend.Storage
-
-type recycleKey struct {
-	device Device
-	dtype  DType
-	n      int
-}
-
-// Release recycles t's storage (see above). Tensors with autograd history, views that do not
-// cover their whole storage, and tiny tensors are left alone.
+// Release hands t's storage back to its backend for reuse by a later allocation of the same
+// dtype and size (backend.Backend.Recycle); it is how nn.Sequential recycles the activations
+// between its layers when no gradients are recorded. The caller promises that nothing — no
+// view, no other tensor, no user code — will read t or its storage again. Tensors with
+// autograd history, views that do not cover their whole storage, and tiny tensors are left
+// alone.
 func Release(t *Tensor) {
 	if t == nil || t.node != nil || t.requiresGrad || !t.coversStorage() || t.Numel() < 256 {
 		return
 	}
-	key := recycleKey{t.device, t.DType(), t.storage.Len()}
-	p, _ := recycled.LoadOrStore(key, &sync.Pool{})
-	p.(*sync.Pool).Put(t.storage)
+	t.bk.Recycle(t.storage)
 	t.storage = nil // any later use fails loudly instead of reading reused memory
 }
 
-// reuse returns a recycled storage of n elements, zero-filled, or nil.
-func reuse(be backend.Backend, dev Device, dtype DType, n int) backend.Storage {
-	if n < 256 {
-		return nil
+// SetData makes t a view of src's storage with src's layout and device, keeping t's identity,
+// its requires-grad flag and its gradient, like PyTorch's `param.data = src`: nn.To moves a
+// model's parameters to another device this way, so optimizers and shared references still
+// see them. src must have t's shape and dtype; its autograd history is ignored. It panics on a
+// tensor produced by a recorded op while grad mode is on.
+func (t *Tensor) SetData(src *Tensor) {
+	if t.node != nil && GradEnabled() {
+		panic("set_data: a tensor produced by a recorded op cannot be modified in place")
 	}
-	p, ok := recycled.Load(recycleKey{dev, dtype, n})
-	if !ok {
-		return nil
+	if !sameShape(t.layout.Shape, src.layout.Shape) || t.DType() != src.DType() {
+		panic(fmt.Sprintf("set_data: source %v %v does not match tensor %v %v", src.DType(), src.layout.Shape, t.DType(), t.layout.Shape))
 	}
-	s, _ := p.(*sync.Pool).Get().(backend.Storage)
-	if s != nil {
-		be.Fill(s, backend.ContiguousLayout([]int{n}), 0)
-	}
-	return s
+	t.storage, t.bk = src.storage, src.bk
+	t.setLayout(src.layout.Shape, src.layout.Strides, src.layout.Offset)
 }

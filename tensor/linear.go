@@ -53,7 +53,7 @@ func Linear(x, w, b *Tensor, act string) *Tensor {
 		rows = x.Numel()
 	}
 	x2 := xs.rows2D(rows, in)
-	y := ZerosOf(dt, rows, out)
+	y := x.zeros(dt, rows, out)
 	be := y.be()
 	// One allocation for both operand layouts: x2 as [1,rows,in], wᵀ as [1,in,out].
 	lb := [12]int{1, x2.layout.Shape[0], x2.layout.Shape[1], 0, x2.layout.Strides[0], x2.layout.Strides[1],
@@ -82,7 +82,7 @@ func Linear(x, w, b *Tensor, act string) *Tensor {
 		g2 := g.rows2D(rows, out)
 		switch act {
 		case ActReLU:
-			masked := ZerosOf(dt, rows, out)
+			masked := g.zeros(dt, rows, out)
 			be.Binary(backend.ReLUGrad, masked.storage, g2.storage, g2.layout, y.storage, y.layout)
 			g2 = masked
 		case ActTanh:
@@ -98,7 +98,7 @@ func Linear(x, w, b *Tensor, act string) *Tensor {
 			grads[1] = mm(g2, x2, true, false)
 		}
 		if b != nil && b.requiresGrad {
-			gb := ZerosOf(dt, out)
+			gb := g.zeros(dt, out)
 			be.Reduce(backend.Sum, gb.storage, g2.storage, g2.layout, dim0)
 			grads[2] = gb
 		}
@@ -148,7 +148,7 @@ func (t *Tensor) rows2D(rows, cols int) *Tensor {
 	if st, ok := viewStrides(t.layout, shape); ok {
 		return t.view(backend.Layout{Shape: shape, Strides: st, Offset: t.layout.Offset})
 	}
-	c := ZerosOf(t.DType(), t.layout.Shape...)
+	c := t.zeros(t.DType(), t.layout.Shape...)
 	c.be().Copy(c.storage, c.layout, t.storage, t.layout)
 	return c.view(backend.ContiguousLayout(shape))
 }
@@ -176,7 +176,7 @@ func mm(a, b *Tensor, ta, tb bool) *Tensor {
 		bl.Shape[1], bl.Shape[2] = bl.Shape[2], bl.Shape[1]
 		bl.Strides[1], bl.Strides[2] = bl.Strides[2], bl.Strides[1]
 	}
-	out := ZerosOf(a.DType(), al.Shape[1], bl.Shape[2])
+	out := a.zeros(a.DType(), al.Shape[1], bl.Shape[2])
 	out.be().MatMul(out.storage, a.storage, al, b.storage, bl)
 	return out
 }

@@ -44,7 +44,7 @@ func (t *Tensor) MatMul(u *Tensor) *Tensor {
 	as, al := batched(a, batch, m, k)
 	bs, bl := batched(b, batch, k, n)
 	nb := backend.Numel(batch)
-	out := ZerosOf(dt, nb*m*n)
+	out := a.zeros(dt, nb*m*n)
 	out.be().MatMul(out.storage, as, al, bs, bl)
 	shape := append(slices.Clone(batch), m, n)
 	if t.Dim() == 1 {
@@ -91,7 +91,7 @@ func batched(x *Tensor, batch []int, r, c int) (backend.Storage, backend.Layout)
 	if st, ok := viewStrides(backend.Layout{Shape: batch, Strides: l.Strides[:len(batch)]}, []int{nb}); ok {
 		return x.storage, backend.Layout{Shape: []int{nb, r, c}, Strides: []int{st[0], mat[0], mat[1]}, Offset: l.Offset}
 	}
-	cp := ZerosOf(x.DType(), full...)
+	cp := x.zeros(x.DType(), full...)
 	cp.be().Copy(cp.storage, cp.layout, x.storage, l)
 	return cp.storage, backend.Layout{Shape: []int{nb, r, c}, Strides: []int{r * c, c, 1}}
 }

@@ -52,7 +52,7 @@ func MLP(x *Tensor, layers []DenseLayer, cache *MLPCache) *Tensor {
 	s := cache.get(be, x.DType(), rows, layers)
 	s.refresh(x, layers)
 	last := len(layers) - 1
-	y := ZerosOf(x.DType(), rows, layers[last].W.layout.Shape[0])
+	y := x.zeros(x.DType(), rows, layers[last].W.layout.Shape[0])
 	in, inL := x.storage, s.a[0]
 	for i, l := range layers {
 		dst := y.storage
@@ -92,12 +92,12 @@ func mlpFits(x *Tensor, layers []DenseLayer) bool {
 	}
 	in := x.layout.Shape[1]
 	for _, l := range layers {
-		if (l.Act != ActNone && l.Act != ActReLU) || l.W.Dim() != 2 || l.W.DType() != x.DType() || l.W.device != x.device ||
+		if (l.Act != ActNone && l.Act != ActReLU) || l.W.Dim() != 2 || l.W.DType() != x.DType() || l.W.bk != x.bk ||
 			l.W.layout.Shape[1] != in || l.W.layout.Shape[0] == 0 || in == 0 {
 			return false
 		}
 		if l.B != nil && (l.B.Dim() != 1 || l.B.layout.Shape[0] != l.W.layout.Shape[0] || l.B.DType() != x.DType() ||
-			!l.B.IsContiguous() || l.B.layout.Offset != 0 || l.B.device != x.device) {
+			!l.B.IsContiguous() || l.B.layout.Offset != 0 || l.B.bk != x.bk) {
 			return false
 		}
 		in = l.W.layout.Shape[0]
@@ -217,12 +217,12 @@ func mlpBackward(s *mlpScratch, x, y *Tensor, layers []DenseLayer, g *Tensor, nI
 			in, inL = s.acts[i-1], s.a[i]
 		}
 		if l.W.requiresGrad {
-			dw := ZerosOf(s.dtype, out, s.dims[i])
+			dw := y.zeros(s.dtype, out, s.dims[i])
 			be.MatMul(dw.storage, gs, gT, in, inL)
 			grads[pos] = dw
 		}
 		if l.B != nil && l.B.requiresGrad {
-			db := ZerosOf(s.dtype, out)
+			db := y.zeros(s.dtype, out)
 			be.Reduce(backend.Sum, db.storage, gs, gL, dim0)
 			grads[pos+1] = db
 		}
@@ -231,7 +231,7 @@ func mlpBackward(s *mlpScratch, x, y *Tensor, layers []DenseLayer, g *Tensor, nI
 			be.MatMul(s.grads[i-1], gs, gN, l.W.storage, s.wn[i])
 			gs, gL = s.grads[i-1], s.m[i-1]
 		case x.requiresGrad:
-			dx := ZerosOf(s.dtype, s.rows, s.dims[0])
+			dx := y.zeros(s.dtype, s.rows, s.dims[0])
 			be.MatMul(dx.storage, gs, gN, l.W.storage, s.wn[i])
 			grads[0] = dx
 		}

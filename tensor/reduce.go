@@ -77,7 +77,7 @@ func (t *Tensor) reduceKernel(op backend.ReduceOp, r reduction, dt DType) *Tenso
 	if src.DType() != dt {
 		src = t.plain().To(dt)
 	}
-	out := ZerosOf(dt, r.outShape...)
+	out := t.zeros(dt, r.outShape...)
 	out.be().Reduce(op, out.storage, src.storage, src.layout, r.dims)
 	return out
 }
@@ -143,10 +143,14 @@ func (t *Tensor) ProdDim(dim int, keepdim bool) *Tensor {
 }
 
 // productOfOthers returns, for each element, the product of the other elements along dim
-// (exact with zeros, unlike out/x).
+// (exact with zeros, unlike out/x). It computes in host memory (there is no cumulative
+// product primitive yet); on a device without data only the shape matters.
 func productOfOthers(t *Tensor, dim int) *Tensor {
 	if t.Dim() == 0 {
 		return OnesLike(t)
+	}
+	if backend.IsAbstract(t.bk) {
+		return ZerosLike(t)
 	}
 	moved := t.Transpose(dim, -1).Contiguous()
 	vals := moved.Float64s()
@@ -165,7 +169,7 @@ func productOfOthers(t *Tensor, dim int) *Tensor {
 			right *= row[i]
 		}
 	}
-	return FromSlice(res, moved.layout.Shape...).To(t.DType()).Transpose(dim, -1)
+	return FromSlice(res, moved.layout.Shape...).To(t.DType()).To(t.Device()).Transpose(dim, -1)
 }
 
 // Max returns the largest element as a 0-d tensor (NaN if any element is NaN). The gradient
@@ -233,7 +237,7 @@ func (t *Tensor) extremeDim(name, gradName string, op backend.ReduceOp, dim int,
 	vals = vals.Reshape(r.outShape...)
 	outIdx := idx.Reshape(r.outShape...)
 	vals = record(gradName, vals.Detach(), []*Tensor{t}, func(g *Tensor) []*Tensor {
-		z := ZerosOf(g.DType(), src.layout.Shape...)
+		z := g.zeros(g.DType(), src.layout.Shape...)
 		return []*Tensor{z.ScatterAdd(d, idx, g.Reshape(r.keepShape...)).Reshape(t.layout.Shape...)}
 	})
 	return vals, outIdx
@@ -251,7 +255,7 @@ func (t *Tensor) argKernel(name string, op backend.ReduceOp, dim int, keep bool)
 	}
 	shape := src.Shape()
 	shape[d] = 1
-	out := ZerosOf(Int64, shape...)
+	out := t.zeros(Int64, shape...)
 	out.be().ArgReduce(op, out.storage, src.storage, src.layout, d)
 	return out
 }

@@ -65,14 +65,14 @@ func (t *Tensor) sortK(gradName string, d, k int, desc bool) (*Tensor, *Tensor) 
 	}
 	shape := src.Shape()
 	shape[d] = k
-	vals := ZerosOf(t.DType(), shape...)
-	idx := ZerosOf(Int64, shape...)
+	vals := t.zeros(t.DType(), shape...)
+	idx := t.zeros(Int64, shape...)
 	vals.be().Sort(vals.storage, idx.storage, src.storage, src.layout, d, k, desc)
 	if t.Dim() == 0 {
 		vals, idx = vals.Reshape(), idx.Reshape()
 	}
 	vals = record(gradName, vals, []*Tensor{t}, func(g *Tensor) []*Tensor {
-		z := ZerosOf(g.DType(), src.layout.Shape...)
+		z := g.zeros(g.DType(), src.layout.Shape...)
 		return []*Tensor{z.ScatterAdd(d, idx.Reshape(shape...), g.Reshape(shape...)).Reshape(t.layout.Shape...)}
 	})
 	return vals, idx

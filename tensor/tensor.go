@@ -18,8 +18,11 @@
 //     that meet in a shared tensor panic, and an optimizer step racing a forward pass is a
 //     data race.
 //
-// Kernels run on the backend of the tensor's device (package backend); the pure-Go CPU
-// backend is always available.
+// Devices: a tensor lives on a device (CPU by default, or Meta, or any registered backend);
+// every op runs on its inputs' backend and allocates its output there, and mixing devices in
+// one op panics ("add: cpu and meta tensors"). Creation functions make CPU tensors, the *On
+// variants (ZerosOn, FullOn) take a device, and To moves a tensor between devices. Reading
+// values (Item, Float64s, …) on a device without data (Meta) panics.
 package tensor
 
 import (
@@ -27,7 +30,7 @@ import (
 	"sync/atomic"
 
 	"github.com/ember-ml/ember/backend"
-	_ "github.com/ember-ml/ember/backend/cpu" // registers the reference backend
+	"github.com/ember-ml/ember/backend/cpu"
 )
 
 // DType is a tensor's element type.
@@ -41,18 +44,27 @@ const (
 	Bool    = backend.Bool
 )
 
-// Device names where a tensor's storage lives.
+// Device names where a tensor's storage lives; it prints as PyTorch's str(device).
 type Device = backend.Device
 
-// CPU is the device of the pure-Go reference backend.
-const CPU = backend.CPU
+// The built-in devices. CPU is the default; Meta tensors have a shape and a dtype but no data.
+const (
+	CPU  = backend.CPU
+	Meta = backend.Meta
+)
+
+// Target is what To converts to: a DType or a Device.
+type Target = backend.Target
+
+// cpuBackend is the default backend: creation functions without a device allocate here.
+var cpuBackend backend.Backend = cpu.Backend{}
 
 // Tensor is an n-dimensional array with an optional autograd history.
 // A Tensor is a view: several tensors may share one storage with different layouts.
 type Tensor struct {
 	storage backend.Storage
 	layout  backend.Layout
-	device  Device
+	bk      backend.Backend // the backend of the storage's device
 
 	requiresGrad bool
 	retainsGrad  bool
@@ -86,22 +98,23 @@ func (t *Tensor) setLayout(shape, strides []int, offset int) {
 	t.layout = backend.Layout{Shape: sh, Strides: st, Offset: offset}
 }
 
-func (t *Tensor) be() backend.Backend {
-	b, err := backend.Get(t.device)
+func (t *Tensor) be() backend.Backend { return t.bk }
+
+// backendOf returns the backend registered for dev, panicking with op's name if there is none.
+func backendOf(op string, dev Device) backend.Backend {
+	if dev == CPU {
+		return cpuBackend
+	}
+	b, err := backend.Get(dev)
 	if err != nil {
-		panic("tensor: " + err.Error())
+		panic(op + ": " + err.Error())
 	}
 	return b
 }
 
-func defaultBackend() backend.Backend {
-	b, _ := backend.Get(CPU)
-	return b
-}
-
-// fromStorage wraps a storage with a contiguous layout of shape (copied).
-func fromStorage(s backend.Storage, shape []int, dev Device) *Tensor {
-	t := &Tensor{storage: s, device: dev}
+// fromStorage wraps a storage of backend bk with a contiguous layout of shape (copied).
+func fromStorage(s backend.Storage, shape []int, bk backend.Backend) *Tensor {
+	t := &Tensor{storage: s, bk: bk}
 	t.setLayout(shape, shape, 0)
 	st := t.layout.Strides
 	acc := 1
@@ -114,7 +127,7 @@ func fromStorage(s backend.Storage, shape []int, dev Device) *Tensor {
 
 // view returns a tensor sharing t's storage with another layout (copied).
 func (t *Tensor) view(l backend.Layout) *Tensor {
-	v := &Tensor{storage: t.storage, device: t.device}
+	v := &Tensor{storage: t.storage, bk: t.bk}
 	v.setLayout(l.Shape, l.Strides, l.Offset)
 	return v
 }
@@ -141,7 +154,11 @@ func (t *Tensor) Numel() int { return t.layout.Numel() }
 func (t *Tensor) DType() DType { return t.storage.DType() }
 
 // Device returns the device holding the storage.
-func (t *Tensor) Device() Device { return t.device }
+func (t *Tensor) Device() Device { return t.bk.Device() }
+
+// IsMeta reports whether the tensor's device holds no data (the meta device): its shape and
+// dtype are real, its values do not exist.
+func (t *Tensor) IsMeta() bool { return backend.IsAbstract(t.bk) }
 
 // IsContiguous reports whether the elements are laid out row-major without gaps.
 func (t *Tensor) IsContiguous() bool { return t.layout.IsContiguous() }
@@ -204,6 +221,10 @@ func (t *Tensor) Detach() *Tensor { return t.view(t.layout) }
 
 // Storage returns the backend storage; for kernels and backends, not for everyday use.
 func (t *Tensor) Storage() backend.Storage { return t.storage }
+
+// Backend returns the backend of the tensor's device; for code that calls a primitive on
+// Storage directly (optimizers' fused updates, fused losses), not for everyday use.
+func (t *Tensor) Backend() backend.Backend { return t.bk }
 
 // Layout returns a copy of the tensor's layout; for kernels and backends.
 func (t *Tensor) Layout() backend.Layout {

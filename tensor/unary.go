@@ -42,7 +42,7 @@ func unaryKernel(name string, op backend.UnaryOp, p backend.UnaryParams, t *Tens
 	if src.DType() == Bool && op != backend.Not {
 		panic(fmt.Sprintf("%s: not implemented for bool tensors", name))
 	}
-	out := ZerosOf(src.DType(), src.layout.Shape...)
+	out := src.zeros(src.DType(), src.layout.Shape...)
 	out.be().Unary(op, p, out.storage, src.storage, src.layout)
 	return out
 }

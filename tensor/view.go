@@ -333,7 +333,7 @@ func (t *Tensor) Index(i int) *Tensor { return t.Select(0, i) }
 
 // scatterView returns zeros of shape with g written into the view that sel picks.
 func scatterView(g *Tensor, shape []int, sel func(*Tensor) *Tensor) *Tensor {
-	z := ZerosOf(g.DType(), shape...)
+	z := g.zeros(g.DType(), shape...)
 	v := sel(z)
 	z.be().Copy(v.storage, v.layout, g.storage, g.layout)
 	return z

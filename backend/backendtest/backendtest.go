@@ -27,6 +27,44 @@ func RunAll(t *testing.T, b backend.Backend) {
 	t.Run("MatMulBiasAct", func(t *testing.T) { testMatMulBiasAct(t, b) })
 	t.Run("Conv2d", func(t *testing.T) { testConv2d(t, b) })
 	t.Run("MaxPool2dBackward", func(t *testing.T) { testMaxPoolBackward(t, b) })
+	t.Run("Adam", func(t *testing.T) { testAdam(t, b) })
+	t.Run("BCEWithLogits", func(t *testing.T) { testBCEWithLogits(t, b) })
+}
+
+func testAdam(t *testing.T, b backend.Backend) {
+	// One step from m = v = 0 with β₁ = 0.9, β₂ = 0.999: m = 0.1·g, v = 0.001·g²,
+	// w −= s·m/(√v/c + ε).
+	p := backend.AdamParams{Beta1: 0.9, Beta2: 0.999, StepSize: 0.5, BC2Sqrt: 0.25, Eps: 1e-8}
+	gs := []float64{1, -2, 0.5}
+	want := make([]float64, 3)
+	for i, g := range gs {
+		m, v := 0.1*g, 0.001*g*g
+		want[i] = 1 - p.StepSize*m/(math.Sqrt(v)/p.BC2Sqrt+p.Eps)
+	}
+	w, m, v := b.FromHost([]float64{1, 1, 1}), b.Alloc(backend.Float64, 3), b.Alloc(backend.Float64, 3)
+	b.Adam(w, b.FromHost(gs), m, v, p)
+	expect(t, "adam w", f64(t, b, w), want)
+	expect(t, "adam m", f64(t, b, m), []float64{0.1, -0.2, 0.05})
+	w32, m32, v32 := b.FromHost([]float32{1, 1, 1}), b.Alloc(backend.Float32, 3), b.Alloc(backend.Float32, 3)
+	b.Adam(w32, b.FromHost([]float32{1, -2, 0.5}), m32, v32, p)
+	expect(t, "adam float32 w", f64(t, b, w32), want)
+}
+
+func testBCEWithLogits(t *testing.T, b backend.Backend) {
+	x, y := []float64{-1, 0, 2}, []float64{0, 1, 1}
+	want, grads := 0.0, make([]float64, 3)
+	for i := range x {
+		s := 1 / (1 + math.Exp(-x[i]))
+		want -= y[i]*math.Log(s) + (1-y[i])*math.Log(1-s)
+		grads[i] = 0.5 * (s - y[i])
+	}
+	xs, ys := b.FromHost(x), b.FromHost(y)
+	if got := b.BCEWithLogits(xs, ys); math.Abs(got-want) > 1e-12 {
+		t.Fatalf("bce with logits %v, want %v", got, want)
+	}
+	gx := b.Alloc(backend.Float64, 3)
+	b.BCEWithLogitsBackward(gx, xs, ys, 0.5)
+	expect(t, "bce with logits backward", f64(t, b, gx), grads)
 }
 
 func c(shape ...int) backend.Layout { return backend.ContiguousLayout(shape) }

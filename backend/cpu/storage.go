@@ -1,12 +1,23 @@
-// Package cpu is Ember's pure-Go reference backend: simple, obviously correct kernels that
-// define what every other backend (and every fast path) must compute.
+// Package cpu is Ember's CPU backend, the default device: storages are Go slices (Host
+// returns them without a copy, and the backend implements backend.HostFloats).
 //
-// Storages are Go slices; Host returns them without a copy. Importing the package registers
-// the backend for device "cpu".
+// Each primitive has a plain, obviously correct Go loop that defines what it computes. The hot
+// ones also have a fast path that tests compare against that reference: float32 and float64
+// matrix products packed into cache-sized panels and multiplied by register-blocked
+// micro-kernels (AVX-512 or AVX2+FMA assembly on amd64, chosen at run time from the CPU's
+// features, EMBER_GEMM=avx2 forcing AVX2; a pure-Go kernel elsewhere), a fused implicit-GEMM
+// convolution with its bias and ReLU, assembly for small elementwise and pooling loops and for
+// Adam's update (AVX-512), and
+// parallel loops on a pool of worker goroutines (SetThreads; the workers started for n
+// threads stay parked for the life of the process). Storages of 256 elements or more that the
+// tensor package releases (Recycle) are pooled by dtype and length and handed to later
+// allocations. Importing the package registers the backend for device "cpu"; the tensor
+// package imports it as its default.
 package cpu
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/ember-ml/ember/backend"
 )
@@ -47,8 +58,12 @@ func init() { backend.Register(Backend{}) }
 // Device returns backend.CPU.
 func (Backend) Device() backend.Device { return backend.CPU }
 
-// Alloc returns a zero-filled storage.
-func (Backend) Alloc(dtype backend.DType, n int) backend.Storage {
+// Alloc returns a zero-filled storage: a recycled one (see Recycle) when one of this dtype
+// and length is pooled.
+func (b Backend) Alloc(dtype backend.DType, n int) backend.Storage {
+	if s := reuse(dtype, n); s != nil {
+		return s
+	}
 	switch dtype {
 	case backend.Float32:
 		return allocFloat32(n)
@@ -60,6 +75,45 @@ func (Backend) Alloc(dtype backend.DType, n int) backend.Storage {
 		return &Storage[bool]{make([]bool, n)}
 	}
 	panic(fmt.Sprintf("cpu: alloc: unknown dtype %v", dtype))
+}
+
+// Storage recycling: Recycle pools storages of at least minRecycle elements by dtype and
+// length, and Alloc takes from the pool before asking the Go allocator. nn.Sequential uses it
+// to reuse the activations between its layers during inference.
+const minRecycle = 256
+
+var recycled sync.Map // recycleKey → *sync.Pool of backend.Storage
+
+type recycleKey struct {
+	dtype backend.DType
+	n     int
+}
+
+// Recycle hands s back for reuse by a later Alloc of the same dtype and length; the caller
+// promises that nothing reads s again. Small storages are left to the garbage collector.
+func (Backend) Recycle(s backend.Storage) {
+	if s == nil || s.Len() < minRecycle {
+		return
+	}
+	key := recycleKey{s.DType(), s.Len()}
+	p, _ := recycled.LoadOrStore(key, &sync.Pool{})
+	p.(*sync.Pool).Put(s)
+}
+
+// reuse returns a pooled storage of n elements, zero-filled, or nil.
+func reuse(dtype backend.DType, n int) backend.Storage {
+	if n < minRecycle {
+		return nil
+	}
+	p, ok := recycled.Load(recycleKey{dtype, n})
+	if !ok {
+		return nil
+	}
+	s, _ := p.(*sync.Pool).Get().(backend.Storage)
+	if s != nil {
+		Backend{}.Fill(s, backend.ContiguousLayout([]int{n}), 0)
+	}
+	return s
 }
 
 // allocFloat32 returns a zero-filled float32 storage; small ones share one allocation with

@@ -1,6 +1,6 @@
 //go:build amd64 && !noasm
 
-package optim
+package cpu
 
 import (
 	"fmt"
@@ -34,6 +34,6 @@ func adamAVX512(w, g, m, v []float32, b1, omb1, b2, omb2, step, bc2sqrt, eps flo
 // checkAdamLen panics unless a slice of have elements holds the need elements the kernel touches.
 func checkAdamLen(name string, have, need int) {
 	if have < need {
-		panic(fmt.Sprintf("optim: adam avx512 kernel: %s has %d elements, needs %d", name, have, need))
+		panic(fmt.Sprintf("cpu: adam avx512 kernel: %s has %d elements, needs %d", name, have, need))
 	}
 }

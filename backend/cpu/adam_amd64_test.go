@@ -1,6 +1,6 @@
 //go:build amd64 && !noasm
 
-package optim
+package cpu
 
 import (
 	"testing"
@@ -17,9 +17,9 @@ func TestAdamKernelChecks(t *testing.T) {
 		g, m, v int
 		want    string
 	}{
-		{31, 32, 32, "optim: adam avx512 kernel: g has 31 elements, needs 32"},
-		{32, 31, 32, "optim: adam avx512 kernel: m has 31 elements, needs 32"},
-		{32, 32, 31, "optim: adam avx512 kernel: v has 31 elements, needs 32"},
+		{31, 32, 32, "cpu: adam avx512 kernel: g has 31 elements, needs 32"},
+		{32, 31, 32, "cpu: adam avx512 kernel: m has 31 elements, needs 32"},
+		{32, 32, 31, "cpu: adam avx512 kernel: v has 31 elements, needs 32"},
 	} {
 		func() {
 			defer func() {
