@@ -21,5 +21,14 @@
 //   - Class labels are integers (int64 or integer-valued floats); Classes are the sorted
 //     distinct labels.
 //   - Fitted attributes keep scikit-learn's names (Coef, Intercept, DualCoef, Classes,
-//     NIter, DualGap, Rank, NFeaturesIn); Predict before Fit is an error.
+//     NIter, DualGap, Rank, NFeaturesIn). Predict, Score, PredictProba and
+//     DecisionFunction return an error before Fit, for X with NaN or infinite values, and
+//     for X whose feature count differs from Fit's.
+//   - Persistence: MarshalState returns the settings and scalar fitted attributes as JSON
+//     (scikit-learn's names) and the fitted arrays: "coef" [targets or classes, features]
+//     and "intercept", plus LogisticRegression's int64 "classes", or KernelRidge's "x_fit"
+//     and "dual_coef". UnmarshalState checks the settings as Fit does and every array's
+//     dtype, shape and values (finite; strictly increasing classes; one coef row for two
+//     classes), so a corrupted state is an error, and the restored estimator predicts bit
+//     for bit like the original.
 package linear

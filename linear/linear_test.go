@@ -48,6 +48,17 @@ func TestErrors(t *testing.T) {
 		{kr(func(k *linear.KernelRidge) { k.Kernel = "sigmoid" }), X, y, "Kernel must be"},
 		{kr(func(k *linear.KernelRidge) { k.Alpha = -0.5 }), X, y, "Alpha must be"},
 		{kr(func(k *linear.KernelRidge) {}), X, y.Narrow(0, 0, 1), "y has 1 samples but X has 4"},
+		{kr(func(k *linear.KernelRidge) { k.Gamma = -1 }), X, y, "Gamma must be a finite number ≥ 0, got -1"},
+		{kr(func(k *linear.KernelRidge) {}), tensor.FromSlice([]float32{0, 1, 1, float32(math.Inf(1)), 2, 2, 3, 1}, 4, 2), y, "X contains +Inf (sample 1, column 1)"},
+		{linear.NewRidge(), X, tensor.FromSlice([]float64{0, math.NaN(), 1, 0}, 4), "y contains NaN (sample 1, column 0)"},
+		{linear.NewLasso(), X, tensor.FromSlice([]float64{0, 1, math.NaN(), 0}, 4), "y contains NaN (sample 2"},
+		{enet(func(e *linear.ElasticNet) { e.Alpha = -0.1 }), X, y, "Alpha must be a finite number ≥ 0, got -0.1"},
+		{func() *linear.Lasso { l := linear.NewLasso(); l.Alpha = -3; return l }(), X, y, "lasso: Alpha must be a finite number ≥ 0, got -3"},
+		{enet(func(e *linear.ElasticNet) { e.Tol = -1 }), X, y, "Tol must be a finite number ≥ 0"},
+		{logit(func(l *linear.LogisticRegression) { l.MaxIter = -1 }), X, y, "MaxIter must be > 0, got -1"},
+		{logit(func(l *linear.LogisticRegression) {}), X, tensor.FromSlice([]float64{1, math.Inf(1), 1, 0}, 4), "y contains +Inf (sample 1"},
+		{linear.NewLinearRegression(), nil, y, "X is nil"},
+		{linear.NewRidge(), X, nil, "y is nil"},
 	} {
 		if err := tc.m.Fit(tc.X, tc.y); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%T: Fit error %v, want %q", tc.m, err, tc.want)

@@ -31,3 +31,22 @@ func BenchmarkKNeighbors(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkKNeighborsTarget is the speed target's workload: 10,000 float32 queries of 5
+// neighbours among 100,000 training samples of 50 features (brute force). Run it with
+// -cpu 1,2.
+func BenchmarkKNeighborsTarget(b *testing.B) {
+	const n, q, d = 100000, 10000, 50
+	X := tensor.FromSlice(lcg(n*d, 0, 1), n, d).To(tensor.Float32)
+	Xq := tensor.FromSlice(lcg(q*d, 0, 2), q, d).To(tensor.Float32)
+	c := neighbors.NewKNeighborsClassifier()
+	if err := c.Fit(X, tensor.FromSlice(lcg(n, 3, 3), n)); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, _, err := c.KNeighbors(Xq, 5); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "query_s")
+}

@@ -38,7 +38,7 @@ func (c *KNeighborsClassifier) Fit(X, y *tensor.Tensor) error {
 	if err != nil {
 		return err
 	}
-	ix, err := c.Params.build(op, x)
+	ix, err := c.Params.build(op, x, X.DType() == tensor.Float32)
 	if err != nil {
 		return err
 	}
@@ -56,7 +56,7 @@ func (c *KNeighborsClassifier) KNeighbors(X *tensor.Tensor, k int) (dist, idx *t
 
 // votes returns each query's (weighted) class votes, row-major [queries·classes].
 func (c *KNeighborsClassifier) votes(op string, X *tensor.Tensor) ([]float64, int, error) {
-	q, err := c.ix.readQuery(op, X)
+	q, err := c.ix.readPredict(op, X, c.Params)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -3,10 +3,10 @@ package neighbors
 import (
 	"fmt"
 	"math"
-	"runtime"
 	"slices"
 	"sync"
 
+	"github.com/ember-ml/ember/backend/cpu"
 	"github.com/ember-ml/ember/tensor"
 )
 
@@ -83,10 +83,10 @@ func encodeLabels(op string, y []float64) ([]int64, []int, error) {
 	return classes, enc, nil
 }
 
-// parallelRows calls f(lo, hi) on consecutive row ranges of [0, n) from up to GOMAXPROCS
+// parallelRows calls f(lo, hi) on consecutive row ranges of [0, n) from up to cpu.Threads()
 // goroutines. f must only write data owned by its rows.
 func parallelRows(n, chunk int, f func(lo, hi int)) {
-	workers := min(runtime.GOMAXPROCS(0), (n+chunk-1)/chunk)
+	workers := min(cpu.Threads(), (n+chunk-1)/chunk)
 	if workers <= 1 {
 		for lo := 0; lo < n; lo += chunk {
 			f(lo, min(lo+chunk, n))

@@ -23,25 +23,26 @@ func defaultParams() Params {
 
 // index is a fitted neighbour search over the training rows.
 type index struct {
-	x       matrix
-	m       metric
-	method  string         // "brute" or "kd_tree"
-	trainT  *tensor.Tensor // xᵀ [features, samples], for euclidean brute force
-	trainSq []float64      // squared norms of the training rows
-	tree    *kdTree
+	x      matrix
+	m      metric
+	method string // "brute" or "kd_tree"
+	f32    bool   // Fit saw float32 X: euclidean brute force multiplies in float32
+	g32    *gemmTrain[float32]
+	g64    *gemmTrain[float64]
+	tree   *kdTree
 }
 
-// build validates p against n training samples and indexes x.
-func (p Params) build(op string, x matrix) (*index, error) {
+// build validates p against n training samples and indexes x; f32 reports that X was
+// float32.
+func (p Params) build(op string, x matrix, f32 bool) (*index, error) {
 	m, err := newMetric(p.Metric, p.P)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", op, err)
 	}
+	if err := checkK(op, "NNeighbors", p.NNeighbors, x.n); err != nil {
+		return nil, err
+	}
 	switch {
-	case p.NNeighbors <= 0:
-		return nil, fmt.Errorf("%s: NNeighbors must be > 0, got %d", op, p.NNeighbors)
-	case p.NNeighbors > x.n:
-		return nil, fmt.Errorf("%s: NNeighbors=%d but only %d training samples: need n_neighbors <= n_samples", op, p.NNeighbors, x.n)
 	case p.Weights != "uniform" && p.Weights != "distance":
 		return nil, fmt.Errorf("%s: Weights must be \"uniform\" or \"distance\", got %q", op, p.Weights)
 	case p.LeafSize < 1:
@@ -62,15 +63,14 @@ func (p Params) build(op string, x matrix) (*index, error) {
 	default:
 		return nil, fmt.Errorf("%s: Algorithm must be \"auto\", \"brute\" or \"kd_tree\", got %q", op, p.Algorithm)
 	}
-	ix := &index{x: x, m: m, method: method}
-	if method == "kd_tree" {
+	ix := &index{x: x, m: m, method: method, f32: f32}
+	switch {
+	case method == "kd_tree":
 		ix.tree = newKDTree(x, p.LeafSize)
-	} else if m.name == "euclidean" {
-		ix.trainT = tensor.FromSlice(append([]float64(nil), x.data...), x.n, x.d).Transpose(0, 1).Contiguous()
-		ix.trainSq = make([]float64, x.n)
-		for i := range x.n {
-			ix.trainSq[i] = dot(x.row(i), x.row(i))
-		}
+	case m.name == "euclidean" && f32:
+		ix.g32 = newGemmTrain[float32](x, usePanels())
+	case m.name == "euclidean":
+		ix.g64 = newGemmTrain[float64](x, false)
 	}
 	return ix, nil
 }
@@ -79,8 +79,18 @@ func (p Params) build(op string, x matrix) (*index, error) {
 // row-major [queries·k].
 func (ix *index) query(q matrix, k int) ([]float64, []int) {
 	dist, idx := make([]float64, q.n*k), make([]int, q.n*k)
-	if ix.tree == nil {
-		brute(ix.x, ix.trainT, ix.trainSq, q, ix.m, k, dist, idx)
+	switch {
+	case ix.g32 != nil && ix.g32.xa != nil:
+		brutePanels(ix.g32, ix.x, q, k, dist, idx)
+		return dist, idx
+	case ix.g32 != nil:
+		bruteGemm(ix.g32, ix.x, q, k, dist, idx)
+		return dist, idx
+	case ix.g64 != nil:
+		bruteGemm(ix.g64, ix.x, q, k, dist, idx)
+		return dist, idx
+	case ix.tree == nil:
+		bruteScan(ix.x, q, ix.m, k, dist, idx)
 		return dist, idx
 	}
 	parallelRows(q.n, 64, func(lo, hi int) {
@@ -109,14 +119,42 @@ func (ix *index) readQuery(op string, X *tensor.Tensor) (matrix, error) {
 	return q, nil
 }
 
+// checkK validates a neighbour count k (named name) against n training samples, in
+// scikit-learn's words.
+func checkK(op, name string, k, n int) error {
+	switch {
+	case k <= 0:
+		return fmt.Errorf("%s: %s must be > 0, got %d (Expected n_neighbors > 0)", op, name, k)
+	case k > n:
+		return fmt.Errorf("%s: %s=%d but only %d training samples: Expected n_neighbors <= n_samples_fit, but n_neighbors = %d, n_samples_fit = %d", op, name, k, n, k, n)
+	}
+	return nil
+}
+
+// readPredict is readQuery for Predict, PredictProba and Score, which also re-check the
+// settings they use (NNeighbors, Weights), since they may have changed since Fit.
+func (ix *index) readPredict(op string, X *tensor.Tensor, p Params) (matrix, error) {
+	q, err := ix.readQuery(op, X)
+	if err != nil {
+		return matrix{}, err
+	}
+	if err := checkK(op, "NNeighbors", p.NNeighbors, ix.x.n); err != nil {
+		return matrix{}, err
+	}
+	if p.Weights != "uniform" && p.Weights != "distance" {
+		return matrix{}, fmt.Errorf("%s: Weights must be \"uniform\" or \"distance\", got %q", op, p.Weights)
+	}
+	return q, nil
+}
+
 // kneighbors is KNeighbors for either estimator.
 func (ix *index) kneighbors(op string, X *tensor.Tensor, k int) (*tensor.Tensor, *tensor.Tensor, error) {
 	q, err := ix.readQuery(op, X)
 	if err != nil {
 		return nil, nil, err
 	}
-	if k <= 0 || k > ix.x.n {
-		return nil, nil, fmt.Errorf("%s: k=%d must be between 1 and the %d training samples", op, k, ix.x.n)
+	if err := checkK(op, "k", k, ix.x.n); err != nil {
+		return nil, nil, err
 	}
 	dist, idx := ix.query(q, k)
 	ind := make([]int64, len(idx))

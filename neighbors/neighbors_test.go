@@ -103,7 +103,7 @@ func TestErrors(t *testing.T) {
 	if _, err := c.Predict(tensor.FromSlice([]float64{1, 2, 3}, 1, 3)); err == nil || !strings.Contains(err.Error(), "X has 3 features, but the estimator was fitted with 2") {
 		t.Errorf("wrong feature count: %v", err)
 	}
-	if _, _, err := c.KNeighbors(X, 2); err == nil || !strings.Contains(err.Error(), "k=2 must be between 1 and the 1 training samples") {
+	if _, _, err := c.KNeighbors(X, 2); err == nil || !strings.Contains(err.Error(), "k=2 but only 1 training samples: Expected n_neighbors <= n_samples_fit") {
 		t.Errorf("k too large: %v", err)
 	}
 	r := neighbors.NewKNeighborsRegressor()
@@ -128,5 +128,56 @@ func TestDistanceWeightsAtZero(t *testing.T) {
 	p, err := r.Predict(tensor.FromSlice([]float64{0}, 1, 1))
 	if err != nil || p.Float64s()[0] != 2 {
 		t.Errorf("prediction %v (%v), want 2", p, err)
+	}
+}
+
+// TestFloat32BruteMatchesExact checks that euclidean brute force on float32 X (float32
+// products, exact recomputation, fallback scans for unprovable candidates) returns the
+// neighbours and distances of the exact k-d tree on the same values, with and without
+// massive ties, over several query and training blocks.
+func TestFloat32BruteMatchesExact(t *testing.T) {
+	for _, levels := range []int{0, 3, 1} { // 1: all rows equal, answered by exact scans
+		const n, q, d, k = 2500, 900, 20, 7
+		X := tensor.FromSlice(lcg(n*d, levels, 4), n, d).To(tensor.Float32)
+		Xq := tensor.FromSlice(lcg(q*d, levels, 5), q, d).To(tensor.Float32)
+		y := tensor.FromSlice(lcg(n, 3, 6), n)
+		var got [2][]int64
+		var dist [2][]float64
+		for a, algo := range []string{"brute", "kd_tree"} {
+			c := neighbors.NewKNeighborsClassifier()
+			c.Algorithm = algo
+			if err := c.Fit(X, y); err != nil {
+				t.Fatal(err)
+			}
+			dd, i, err := c.KNeighbors(Xq, k)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got[a], dist[a] = i.Int64s(), dd.Float64s()
+		}
+		if !slices.Equal(got[0], got[1]) {
+			t.Errorf("levels %d: float32 brute and kd_tree neighbours differ", levels)
+		}
+		if !slices.Equal(dist[0], dist[1]) {
+			t.Errorf("levels %d: float32 brute and kd_tree distances differ", levels)
+		}
+	}
+}
+
+// TestHugeValues checks that values whose squares overflow float32 give the exact
+// neighbours (by exact float64 scans) instead of a panic or wrong answers.
+func TestHugeValues(t *testing.T) {
+	X := tensor.FromSlice([]float32{1e30, 0, -1e30, 0, 0, 1e30, 3e30, 3e30, 0, 0}, 5, 2)
+	c := neighbors.NewKNeighborsClassifier()
+	c.Algorithm, c.NNeighbors = "brute", 2
+	if err := c.Fit(X, tensor.FromSlice([]int64{0, 1, 0, 1, 0}, 5)); err != nil {
+		t.Fatal(err)
+	}
+	_, idx, err := c.KNeighbors(tensor.FromSlice([]float32{9e29, 0, 3e30, 2.9e30}, 2, 2), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := idx.Int64s(), []int64{0, 4, 3, 0}; !slices.Equal(got, want) {
+		t.Errorf("neighbours %v, want %v", got, want)
 	}
 }

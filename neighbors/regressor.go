@@ -32,7 +32,7 @@ func (r *KNeighborsRegressor) Fit(X, y *tensor.Tensor) error {
 	if err != nil {
 		return err
 	}
-	ix, err := r.Params.build(op, x)
+	ix, err := r.Params.build(op, x, X.DType() == tensor.Float32)
 	if err != nil {
 		return err
 	}
@@ -57,7 +57,7 @@ func (r *KNeighborsRegressor) Predict(X *tensor.Tensor) (*tensor.Tensor, error) 
 }
 
 func (r *KNeighborsRegressor) predict(op string, X *tensor.Tensor) ([]float64, error) {
-	q, err := r.ix.readQuery(op, X)
+	q, err := r.ix.readPredict(op, X, r.Params)
 	if err != nil {
 		return nil, err
 	}
