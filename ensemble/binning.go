@@ -28,7 +28,7 @@ func fitBins(x matrix, maxBins int, r *rand.Rand) binMapper {
 		rows = r.Perm(x.n)[:maxSubsample]
 	}
 	bm := binMapper{thresholds: make([][]float64, x.d), maxBins: maxBins}
-	for f := range x.d {
+	parallelFeatures(x.d, x.n*x.d, func(f int) {
 		col := x.col(f)
 		vals := make([]float64, 0, x.n)
 		if rows == nil {
@@ -44,9 +44,9 @@ func fitBins(x matrix, maxBins int, r *rand.Rand) binMapper {
 				}
 			}
 		}
-		slices.Sort(vals)
+		sortValues(vals)
 		bm.thresholds[f] = binThresholds(vals, maxBins)
-	}
+	})
 	return bm
 }
 
@@ -84,7 +84,7 @@ func (bm binMapper) nBinsNonMissing(f int) int { return len(bm.thresholds[f]) + 
 // transform bins x feature by feature: out[f*n+i] is the bin of sample i.
 func (bm binMapper) transform(x matrix) []uint8 {
 	out := make([]uint8, x.n*x.d)
-	for f := range x.d {
+	parallelFeatures(x.d, x.n*x.d, func(f int) {
 		th := bm.thresholds[f]
 		dst := out[f*x.n : (f+1)*x.n]
 		for i, v := range x.col(f) {
@@ -95,6 +95,23 @@ func (bm binMapper) transform(x matrix) []uint8 {
 			b, _ := slices.BinarySearch(th, v) // first threshold ≥ v
 			dst[i] = uint8(b)
 		}
-	}
+	})
 	return out
+}
+
+// sortValues sorts non-NaN values: by radix sort when they are all float32 values (as when
+// X was float32), else by pdqsort.
+func sortValues(v []float64) {
+	keys := make([]uint64, len(v))
+	for i, x := range v {
+		if float64(float32(x)) != x {
+			slices.Sort(v)
+			return
+		}
+		keys[i] = sortKey(float32(x), 0)
+	}
+	sortKeys(keys, make([]uint64, len(v)))
+	for i, k := range keys {
+		v[i] = float64(keyValue(k))
+	}
 }

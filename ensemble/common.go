@@ -37,11 +37,13 @@ func readX(op string, X *tensor.Tensor, allowNaN bool) (matrix, error) {
 	}
 	rows := X.Float64s()
 	m := matrix{cols: make([]float64, n*d), n: n, d: d}
-	for i, v := range rows {
-		if math.IsInf(v, 0) || math.IsNaN(v) && !allowNaN {
-			return matrix{}, fmt.Errorf("%s: X contains %g (sample %d, feature %d)", op, v, i/d, i%d)
+	for i := range n {
+		for j, v := range rows[i*d : (i+1)*d] {
+			if math.IsInf(v, 0) || math.IsNaN(v) && !allowNaN {
+				return matrix{}, fmt.Errorf("%s: X contains %g (sample %d, feature %d)", op, v, i, j)
+			}
+			m.cols[j*n+i] = v
 		}
-		m.cols[(i%d)*n+i/d] = v
 	}
 	return m, nil
 }
@@ -59,6 +61,46 @@ func readFitted(op string, X *tensor.Tensor, d int, allowNaN bool) (matrix, erro
 		return matrix{}, fmt.Errorf("%s: X has %d features, but the estimator was fitted with %d", op, m.d, d)
 	}
 	return m, nil
+}
+
+// matrix32 is X rounded to float32 and stored column by column: what trees split on, as
+// scikit-learn's trees do (its DTYPE is float32).
+type matrix32 struct {
+	cols []float32 // cols[f*n+i] is feature f of sample i
+	n, d int
+}
+
+func (m matrix32) col(f int) []float32 { return m.cols[f*m.n : (f+1)*m.n] }
+
+// readX32 validates X as readX does (NaN rejected) and rounds it to float32.
+func readX32(op string, X *tensor.Tensor) (matrix32, error) {
+	m, err := readX(op, X, false)
+	if err != nil {
+		return matrix32{}, err
+	}
+	return round32(op, m)
+}
+
+// readFitted32 reads X for prediction by a tree or forest fitted on d features.
+func readFitted32(op string, X *tensor.Tensor, d int) (matrix32, error) {
+	m, err := readFitted(op, X, d, false)
+	if err != nil {
+		return matrix32{}, err
+	}
+	return round32(op, m)
+}
+
+// round32 rounds m to float32; values beyond float32's range are errors, as in
+// scikit-learn.
+func round32(op string, m matrix) (matrix32, error) {
+	out := matrix32{cols: make([]float32, len(m.cols)), n: m.n, d: m.d}
+	for i, v := range m.cols {
+		out.cols[i] = float32(v)
+		if math.IsInf(float64(out.cols[i]), 0) {
+			return matrix32{}, fmt.Errorf("%s: X contains %g (sample %d, feature %d), too large for float32", op, v, i%m.n, i/m.n)
+		}
+	}
+	return out, nil
 }
 
 // readY validates a 1-D target of n values (finite) and copies it to float64.

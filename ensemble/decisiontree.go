@@ -49,6 +49,16 @@ func (s treeSettings) params(op string, d, nClasses int) (treeParams, error) {
 	return p, err
 }
 
+// fitTree validates the settings for x and nClasses classes (0: regression) and grows a
+// tree on class codes or targets y, drawing features from a source seeded by seed.
+func fitTree(op string, s treeSettings, seed uint64, x matrix32, nClasses int, codes []int, y []float64) (*tree, error) {
+	p, err := s.params(op, x.d, nClasses)
+	if err != nil {
+		return nil, err
+	}
+	return buildTree(p, x, codes, y, nil, rand.New(rand.NewPCG(seed, 0))), nil
+}
+
 // fitted is the state shared by fitted trees.
 type fitted struct {
 	t           *tree
@@ -58,7 +68,7 @@ type fitted struct {
 // Apply returns the index of the leaf each sample of X [samples, features] ends in, int64
 // [samples]; node indices follow scikit-learn's numbering (depth first, left child first).
 func (f *fitted) Apply(X *tensor.Tensor) (*tensor.Tensor, error) {
-	x, err := readFitted("tree: apply", X, f.nFeaturesIn, false)
+	x, err := readFitted32("tree: apply", X, f.nFeaturesIn)
 	if err != nil {
 		return nil, err
 	}
@@ -125,9 +135,8 @@ func (f *fitted) Nodes() []Node {
 // keeping the split of largest impurity decrease (the first found on ties). Nodes are grown
 // depth first; a node is a leaf at MaxDepth, with fewer than MinSamplesSplit or
 // 2·MinSamplesLeaf samples, when pure, when no split leaves MinSamplesLeaf samples on each
-// side, or when the weighted impurity decrease is below MinImpurityDecrease. X is read as
-// float64 (scikit-learn rounds it to float32 first: the trees are identical on
-// float32-representable data). Leaves predict the class frequencies of their samples.
+// side, or when the weighted impurity decrease is below MinImpurityDecrease. X is rounded to
+// float32, as in scikit-learn. Leaves predict the class frequencies of their samples.
 type DecisionTreeClassifier struct {
 	Criterion           string  // "gini" (default), "entropy" or "log_loss" (the same, base 2)
 	MaxDepth            int     // 0 (default): unlimited
@@ -158,7 +167,7 @@ func (c *DecisionTreeClassifier) settings() treeSettings {
 // Fit grows the tree on X [samples, features] and class labels y [samples].
 func (c *DecisionTreeClassifier) Fit(X, y *tensor.Tensor) error {
 	const op = "decision tree classifier"
-	x, err := readX(op, X, false)
+	x, err := readX32(op, X)
 	if err != nil {
 		return err
 	}
@@ -166,11 +175,10 @@ func (c *DecisionTreeClassifier) Fit(X, y *tensor.Tensor) error {
 	if err != nil {
 		return err
 	}
-	p, err := c.settings().params(op, x.d, len(l.classes))
+	t, err := fitTree(op, c.settings(), c.RandomState, x, len(l.classes), l.codes, nil)
 	if err != nil {
 		return err
 	}
-	t := buildTree(p, x, l.codes, nil, nil, rand.New(rand.NewPCG(c.RandomState, 0)))
 	c.fitted = fitted{t: t, nFeaturesIn: x.d}
 	c.labels, c.NClasses, c.NFeaturesIn = l, len(l.classes), x.d
 	c.Classes = l.tensor(l.classes)
@@ -181,14 +189,14 @@ func (c *DecisionTreeClassifier) Fit(X, y *tensor.Tensor) error {
 // PredictProba returns the class probabilities of X, float64 [samples, classes], in the
 // order of Classes.
 func (c *DecisionTreeClassifier) PredictProba(X *tensor.Tensor) (*tensor.Tensor, error) {
-	x, err := readFitted("decision tree classifier: predict", X, c.nFeaturesIn, false)
+	x, err := readFitted32("decision tree classifier: predict", X, c.nFeaturesIn)
 	if err != nil {
 		return nil, err
 	}
 	return tensor.FromSlice(c.proba(x), x.n, c.NClasses), nil
 }
 
-func (c *DecisionTreeClassifier) proba(x matrix) []float64 {
+func (c *DecisionTreeClassifier) proba(x matrix32) []float64 {
 	k := c.NClasses
 	out := make([]float64, x.n*k)
 	for i := range x.n {
@@ -211,7 +219,7 @@ func leafProba(t *tree, leaf int, dst []float64) {
 
 // Predict returns the most probable class of each sample (the first on ties), in y's dtype.
 func (c *DecisionTreeClassifier) Predict(X *tensor.Tensor) (*tensor.Tensor, error) {
-	x, err := readFitted("decision tree classifier: predict", X, c.nFeaturesIn, false)
+	x, err := readFitted32("decision tree classifier: predict", X, c.nFeaturesIn)
 	if err != nil {
 		return nil, err
 	}
@@ -257,7 +265,7 @@ func (r *DecisionTreeRegressor) settings() treeSettings {
 // Fit grows the tree on X [samples, features] and targets y [samples].
 func (r *DecisionTreeRegressor) Fit(X, y *tensor.Tensor) error {
 	const op = "decision tree regressor"
-	x, err := readX(op, X, false)
+	x, err := readX32(op, X)
 	if err != nil {
 		return err
 	}
@@ -265,11 +273,10 @@ func (r *DecisionTreeRegressor) Fit(X, y *tensor.Tensor) error {
 	if err != nil {
 		return err
 	}
-	p, err := r.settings().params(op, x.d, 0)
+	t, err := fitTree(op, r.settings(), r.RandomState, x, 0, nil, v)
 	if err != nil {
 		return err
 	}
-	t := buildTree(p, x, nil, v, nil, rand.New(rand.NewPCG(r.RandomState, 0)))
 	r.fitted = fitted{t: t, nFeaturesIn: x.d}
 	r.NFeaturesIn = x.d
 	r.FeatureImportances = tensor.FromSlice(t.importances(x.d), x.d)
@@ -278,7 +285,7 @@ func (r *DecisionTreeRegressor) Fit(X, y *tensor.Tensor) error {
 
 // Predict returns the leaf mean of each sample, float64 [samples].
 func (r *DecisionTreeRegressor) Predict(X *tensor.Tensor) (*tensor.Tensor, error) {
-	x, err := readFitted("decision tree regressor: predict", X, r.nFeaturesIn, false)
+	x, err := readFitted32("decision tree regressor: predict", X, r.nFeaturesIn)
 	if err != nil {
 		return nil, err
 	}

@@ -13,11 +13,12 @@
 //     [samples, features], no samples, y not 1-D or of another length, infinite values, a
 //     single class). Trees and forests reject NaN in X; HistGradientBoosting accepts it as a
 //     missing value, in Fit and Predict.
-//   - X may be float32, float64 or int64; the arithmetic is float64 throughout (scikit-learn
-//     rounds X to float32 for trees and keeps boosting gradients in float32: on
-//     float32-representable data the trees are the same). Class labels y may be int64 or
-//     float; Classes and Predict keep int64 labels as int64 and return others as float64.
-//     Probabilities, regression predictions and importances are float64 tensors.
+//   - X may be float32, float64 or int64. Trees and forests round it to float32, in Fit
+//     and Predict, as scikit-learn does (values beyond float32's range are errors), and
+//     compute thresholds, impurities and leaf values in float64; boosting keeps X and its
+//     gradients in float64 (scikit-learn keeps gradients in float32). Class labels y may be
+//     int64 or float; Classes and Predict keep int64 labels as int64 and return others as
+//     float64. Probabilities, regression predictions and importances are float64 tensors.
 //   - MaxFeatures, the number of features tried per split, is a string holding one of
 //     scikit-learn's values: "" (all features; None), "sqrt" or "log2" (⌊√d⌋ or ⌊log₂ d⌋, at
 //     least 1), an integer such as "3" (a count in [1, d]) or a number with a decimal point
@@ -34,4 +35,21 @@
 //     NFeaturesIn…); oob_score_ is OOBScoreValue, since OOBScore is the setting. Predict,
 //     PredictProba and Score before Fit are errors, as is X with another number of features.
 //   - Score is the accuracy for classifiers and R² (scikit-learn's r2_score) for regressors.
+//   - MarshalState returns a fitted estimator's settings and scalar attributes as JSON and
+//     its arrays by name (classes, trees concatenated node by node with an offsets array,
+//     baselines, out-of-bag values); UnmarshalState restores it into a zero or New… value,
+//     checking the settings as Fit does and every array (dtype, shape, finite values,
+//     children pointing forward within their tree, features below NFeaturesIn), so that a
+//     corrupted state is an error rather than a panic or endless loop in Predict. A restored
+//     estimator predicts bit for bit as the original.
+//
+// Speed: a tree sorts each node's samples once per candidate feature, as scikit-learn's
+// best splitter does, by a radix sort of packed (float32 value, sample) keys, on a
+// float32 column-major copy of X shared by the trees of a forest; bootstrap samples are
+// sample weights (counts); a forest's trees grow on NJobs goroutines. Boosting builds
+// histograms of uint8 bins stored feature by feature (two features per pass over a node's
+// samples), from gradients gathered in node order, and derives the larger child's
+// histogram by subtraction; the histograms and partitions of large nodes, bin thresholds,
+// binning and gradients run on GOMAXPROCS goroutines, with the same results for any
+// number.
 package ensemble

@@ -101,3 +101,25 @@ func ExampleHistGradientBoostingClassifier() {
 	fmt.Printf("accuracy %.2f, probabilities %v\n", acc, proba.Shape())
 	// Output: accuracy 0.90, probabilities [500 2]
 }
+
+func ExampleDecisionTreeClassifier_MarshalState() {
+	X := tensor.FromRows([][]float64{{1, 5}, {2, 4}, {3, 7}, {6, 1}, {7, 3}, {8, 2}})
+	y := tensor.FromSlice([]int64{0, 0, 0, 1, 1, 1}, 6)
+	tree := ensemble.NewDecisionTreeClassifier()
+	if err := tree.Fit(X, y); err != nil {
+		panic(err)
+	}
+	params, arrays, err := tree.MarshalState() // JSON settings, named arrays (e.g. for safetensors)
+	if err != nil {
+		panic(err)
+	}
+	var loaded ensemble.DecisionTreeClassifier
+	if err := loaded.UnmarshalState(params, arrays); err != nil {
+		panic(err)
+	}
+	pred, _ := loaded.Predict(tensor.FromRows([][]float64{{2.5, 6}, {7.5, 0}}))
+	fmt.Printf("%s\n%d nodes, predictions %v\n", params, len(arrays["tree.left"].Int64s()), pred.Int64s())
+	// Output:
+	// {"Criterion":"gini","MaxDepth":0,"MinSamplesSplit":2,"MinSamplesLeaf":1,"MaxFeatures":"","MinImpurityDecrease":0,"RandomState":0,"NClasses":2,"NFeaturesIn":2}
+	// 3 nodes, predictions [0 1]
+}

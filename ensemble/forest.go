@@ -56,30 +56,42 @@ func bootstrapWeights(r *rand.Rand, n int) []float64 {
 	return w
 }
 
-// growForest builds the trees on nJobs goroutines; tree i is grown by build(i, r) from its
-// own random source and gets its bootstrap weights (nil without bootstrap).
-func growForest(s forestSettings, nJobs, n int, build func(w []float64, r *rand.Rand) *tree) ([]*tree, [][]float64) {
-	trees := make([]*tree, s.NEstimators)
-	weights := make([][]float64, s.NEstimators)
+// fitForest validates the settings for x and nClasses classes (0: regression) and grows
+// the trees on class codes or targets y, on NJobs goroutines; tree i draws its bootstrap
+// weights (nil without bootstrap) and features from its own random source.
+func fitForest(op string, ts treeSettings, fs forestSettings, x matrix32, nClasses int, codes []int, y []float64) ([]*tree, [][]float64, error) {
+	p, err := ts.params(op, x.d, nClasses)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := fs.check(op); err != nil {
+		return nil, nil, err
+	}
+	nJobs, err := workers(op, fs.NJobs)
+	if err != nil {
+		return nil, nil, err
+	}
+	trees := make([]*tree, fs.NEstimators)
+	weights := make([][]float64, fs.NEstimators)
 	var wg sync.WaitGroup
 	next := make(chan int)
-	for range min(nJobs, s.NEstimators) {
+	for range min(nJobs, fs.NEstimators) {
 		wg.Go(func() {
 			for i := range next {
-				r := treeRand(s.RandomState, i)
-				if s.Bootstrap {
-					weights[i] = bootstrapWeights(r, n)
+				r := treeRand(fs.RandomState, i)
+				if fs.Bootstrap {
+					weights[i] = bootstrapWeights(r, x.n)
 				}
-				trees[i] = build(weights[i], r)
+				trees[i] = buildTree(p, x, codes, y, weights[i], r)
 			}
 		})
 	}
-	for i := range s.NEstimators {
+	for i := range fs.NEstimators {
 		next <- i
 	}
 	close(next)
 	wg.Wait()
-	return trees, weights
+	return trees, weights, nil
 }
 
 // meanImportances averages the trees' normalised importances over trees with a split and
@@ -112,9 +124,9 @@ func meanImportances(trees []*tree, d int) *tensor.Tensor {
 // forestPredict writes the sum over trees of the leaf values (normalised to probabilities
 // for classifiers) for each sample of x into out [n, k], in tree order per sample so that
 // the result does not depend on the number of goroutines.
-func forestPredict(trees []*tree, x matrix, k, nJobs int, classifier bool) []float64 {
+func forestPredict(trees []*tree, x matrix32, k, nJobs int, classifier bool) []float64 {
 	out := make([]float64, x.n*k)
-	buf := make([][]float64, nJobs)
+	buf := make([][]float64, min(nJobs, x.n)) // rowChunks runs at most one goroutine per row
 	rowChunks(x.n, nJobs, func(worker, lo, hi int) {
 		if buf[worker] == nil {
 			buf[worker] = make([]float64, k)
@@ -163,7 +175,7 @@ func rowChunks(n, nJobs int, f func(worker, lo, hi int)) {
 
 // oobSums adds each tree's values (probabilities for classifiers) on the samples it did not
 // draw; counts are the number of trees that left each sample out.
-func oobSums(trees []*tree, weights [][]float64, x matrix, k int, classifier bool) (sums, counts []float64) {
+func oobSums(trees []*tree, weights [][]float64, x matrix32, k int, classifier bool) (sums, counts []float64) {
 	sums, counts = make([]float64, x.n*k), make([]float64, x.n)
 	tmp := make([]float64, k)
 	for ti, t := range trees {
@@ -230,7 +242,7 @@ func (f *RandomForestClassifier) settings() (treeSettings, forestSettings) {
 // Fit grows the forest on X [samples, features] and class labels y [samples].
 func (f *RandomForestClassifier) Fit(X, y *tensor.Tensor) error {
 	const op = "random forest classifier"
-	x, err := readX(op, X, false)
+	x, err := readX32(op, X)
 	if err != nil {
 		return err
 	}
@@ -239,20 +251,10 @@ func (f *RandomForestClassifier) Fit(X, y *tensor.Tensor) error {
 		return err
 	}
 	ts, fs := f.settings()
-	p, err := ts.params(op, x.d, len(l.classes))
+	trees, weights, err := fitForest(op, ts, fs, x, len(l.classes), l.codes, nil)
 	if err != nil {
 		return err
 	}
-	if err := fs.check(op); err != nil {
-		return err
-	}
-	nJobs, err := workers(op, f.NJobs)
-	if err != nil {
-		return err
-	}
-	trees, weights := growForest(fs, nJobs, x.n, func(w []float64, r *rand.Rand) *tree {
-		return buildTree(p, x, l.codes, nil, w, r)
-	})
 	f.trees, f.labels, f.NClasses, f.NFeaturesIn = trees, l, len(l.classes), x.d
 	f.Classes = l.tensor(l.classes)
 	f.FeatureImportances = meanImportances(trees, x.d)
@@ -264,7 +266,7 @@ func (f *RandomForestClassifier) Fit(X, y *tensor.Tensor) error {
 
 // oob sets the out-of-bag probabilities and accuracy; samples never left out get zero
 // probabilities (predicted as the first class), as in scikit-learn.
-func (f *RandomForestClassifier) oob(x matrix, l labels, weights [][]float64) {
+func (f *RandomForestClassifier) oob(x matrix32, l labels, weights [][]float64) {
 	k := f.NClasses
 	sums, counts := oobSums(f.trees, weights, x, k, true)
 	hit := 0
@@ -288,14 +290,14 @@ func (f *RandomForestClassifier) oob(x matrix, l labels, weights [][]float64) {
 // PredictProba returns the mean of the trees' class probabilities, float64
 // [samples, classes].
 func (f *RandomForestClassifier) PredictProba(X *tensor.Tensor) (*tensor.Tensor, error) {
-	x, err := readFitted("random forest classifier: predict", X, f.NFeaturesIn, false)
+	x, err := readFitted32("random forest classifier: predict", X, f.NFeaturesIn)
 	if err != nil {
 		return nil, err
 	}
 	return tensor.FromSlice(f.proba(x), x.n, f.NClasses), nil
 }
 
-func (f *RandomForestClassifier) proba(x matrix) []float64 {
+func (f *RandomForestClassifier) proba(x matrix32) []float64 {
 	nJobs, _ := workers("", f.NJobs)
 	out := forestPredict(f.trees, x, f.NClasses, max(nJobs, 1), true)
 	for i := range out {
@@ -306,7 +308,7 @@ func (f *RandomForestClassifier) proba(x matrix) []float64 {
 
 // Predict returns the class of highest mean probability (the first on ties), in y's dtype.
 func (f *RandomForestClassifier) Predict(X *tensor.Tensor) (*tensor.Tensor, error) {
-	x, err := readFitted("random forest classifier: predict", X, f.NFeaturesIn, false)
+	x, err := readFitted32("random forest classifier: predict", X, f.NFeaturesIn)
 	if err != nil {
 		return nil, err
 	}
@@ -361,7 +363,7 @@ func (f *RandomForestRegressor) settings() (treeSettings, forestSettings) {
 // Fit grows the forest on X [samples, features] and targets y [samples].
 func (f *RandomForestRegressor) Fit(X, y *tensor.Tensor) error {
 	const op = "random forest regressor"
-	x, err := readX(op, X, false)
+	x, err := readX32(op, X)
 	if err != nil {
 		return err
 	}
@@ -370,20 +372,10 @@ func (f *RandomForestRegressor) Fit(X, y *tensor.Tensor) error {
 		return err
 	}
 	ts, fs := f.settings()
-	p, err := ts.params(op, x.d, 0)
+	trees, weights, err := fitForest(op, ts, fs, x, 0, nil, v)
 	if err != nil {
 		return err
 	}
-	if err := fs.check(op); err != nil {
-		return err
-	}
-	nJobs, err := workers(op, f.NJobs)
-	if err != nil {
-		return err
-	}
-	trees, weights := growForest(fs, nJobs, x.n, func(w []float64, r *rand.Rand) *tree {
-		return buildTree(p, x, nil, v, w, r)
-	})
 	f.trees, f.NFeaturesIn = trees, x.d
 	f.FeatureImportances = meanImportances(trees, x.d)
 	if f.OOBScore {
@@ -399,7 +391,7 @@ func (f *RandomForestRegressor) Fit(X, y *tensor.Tensor) error {
 
 // Predict returns the mean of the trees' predictions, float64 [samples].
 func (f *RandomForestRegressor) Predict(X *tensor.Tensor) (*tensor.Tensor, error) {
-	x, err := readFitted("random forest regressor: predict", X, f.NFeaturesIn, false)
+	x, err := readFitted32("random forest regressor: predict", X, f.NFeaturesIn)
 	if err != nil {
 		return nil, err
 	}

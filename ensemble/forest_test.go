@@ -101,6 +101,11 @@ func TestForestErrors(t *testing.T) {
 			f.NEstimators = 0
 			return f.Fit(X, y)
 		}},
+		{"negative trees", "NEstimators must be ≥ 1, got -3", func() error {
+			f := ensemble.NewRandomForestRegressor()
+			f.NEstimators = -3
+			return f.Fit(X, y)
+		}},
 		{"oob", "Bootstrap", func() error {
 			f := ensemble.NewRandomForestRegressor()
 			f.OOBScore, f.Bootstrap = true, false
@@ -129,6 +134,14 @@ func TestForestErrors(t *testing.T) {
 	}
 	if _, err := ensemble.NewRandomForestClassifier().Predict(X); err == nil {
 		t.Error("predict before fit: no error")
+	}
+	f := ensemble.NewRandomForestClassifier()
+	f.NEstimators = 3
+	if err := f.Fit(X, y); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Predict(tensor.FromRows([][]float64{{math.NaN(), 0}})); err == nil || !strings.Contains(err.Error(), "NaN") {
+		t.Errorf("predict with NaN: %v", err)
 	}
 }
 

@@ -10,6 +10,10 @@ import (
 // minHessianToSplit is scikit-learn's fixed min_hessian_to_split.
 const minHessianToSplit = 1e-3
 
+// histStride is the number of bins reserved per feature in a histogram: every uint8 bin
+// (missing included) indexes it without bounds checks.
+const histStride = 256
+
 // hbin is one histogram bin: sums of gradients and hessians and the sample count.
 type hbin struct {
 	g, h float64
@@ -61,6 +65,8 @@ type grower struct {
 	grad, hess []float64
 	idx        []int32
 	tmp        []int32
+	og, oh     []float64 // the gradients and hessians of a node's samples, in order
+	free       [][]hbin  // histograms to reuse
 	nodes      []gnode
 	queue      gainQueue
 	nLeaves    int
@@ -86,8 +92,10 @@ func (q *gainQueue) Pop() any {
 
 // grow builds the tree and returns its nodes; leaf values include the shrinkage.
 func (gr *grower) grow() []gnode {
-	gr.idx = make([]int32, gr.n)
-	gr.tmp = make([]int32, gr.n)
+	if len(gr.idx) != gr.n {
+		gr.idx, gr.tmp = make([]int32, gr.n), make([]int32, gr.n)
+		gr.og, gr.oh = make([]float64, gr.n), make([]float64, gr.n)
+	}
 	for i := range gr.idx {
 		gr.idx[i] = int32(i)
 	}
@@ -107,6 +115,7 @@ func (gr *grower) grow() []gnode {
 		gr.splitNext(heap.Pop(&gr.queue).(int))
 	}
 	for i := range gr.nodes {
+		gr.freeHist(gr.nodes[i].hist)
 		gr.nodes[i].hist = nil
 		if gr.nodes[i].leaf {
 			gr.nodes[i].value *= gr.p.shrinkage
@@ -161,10 +170,11 @@ func (gr *grower) splitNext(id int) {
 	}
 	sn := &gr.nodes[small]
 	sn.hist = gr.histogram(sn.start, sn.end)
-	largeHist := make([]hbin, len(parent.hist))
-	for i, b := range parent.hist {
-		s := sn.hist[i]
-		largeHist[i] = hbin{b.g - s.g, b.h - s.h, b.c - s.c}
+	// the parent's histogram becomes the larger child's: parent − smaller child
+	largeHist := parent.hist
+	for i, s := range sn.hist {
+		b := &largeHist[i]
+		b.g, b.h, b.c = b.g-s.g, b.h-s.h, b.c-s.c
 	}
 	gr.nodes[large].hist = largeHist
 	gr.nodes[id].hist = nil
@@ -177,32 +187,68 @@ func (gr *grower) splitNext(id int) {
 }
 
 // partition stably moves the samples of idx[start:end] going left by sp to the front and
-// returns the first right position.
+// returns the first right position; large nodes are split in parts partitioned at once.
 func (gr *grower) partition(start, end int, sp hsplit) int {
 	col := gr.bins[sp.feature*gr.n : (sp.feature+1)*gr.n]
 	missing := uint8(gr.nBins - 1)
-	l, r := start, end
-	for _, s := range gr.idx[start:end] {
-		b := col[s]
-		if b == missing && sp.missingLeft || b != missing && int(b) <= sp.bin {
-			gr.idx[l] = s
-			l++
-		} else {
-			r--
-			gr.tmp[r] = s
+	// each part [lo, hi) writes its left samples forward from tmp[lo] and its right ones
+	// backward from tmp[hi−1]
+	part := func(lo, hi int) int {
+		l, r := lo, hi
+		for _, s := range gr.idx[lo:hi] {
+			b := col[s]
+			if b == missing && sp.missingLeft || b != missing && int(b) <= sp.bin {
+				gr.tmp[l] = s
+				l++
+			} else {
+				r--
+				gr.tmp[r] = s
+			}
+		}
+		return l - lo
+	}
+	parts := 1
+	if w := runtime.GOMAXPROCS(0); w > 1 && end-start >= minParallelWork/10 {
+		parts = w
+	}
+	bounds := make([]int, parts+1)
+	nLeft := make([]int, parts)
+	for i := range bounds {
+		bounds[i] = start + (end-start)*i/parts
+	}
+	if parts == 1 {
+		nLeft[0] = part(start, end)
+	} else {
+		var wg sync.WaitGroup
+		for i := range parts {
+			wg.Go(func() { nLeft[i] = part(bounds[i], bounds[i+1]) })
+		}
+		wg.Wait()
+	}
+	// the left samples of each part in turn, then the right ones, restored to their order
+	mid := start
+	for i := range parts {
+		mid += copy(gr.idx[mid:], gr.tmp[bounds[i]:bounds[i]+nLeft[i]])
+	}
+	pos := mid
+	for i := range parts {
+		for j := bounds[i+1] - 1; j >= bounds[i]+nLeft[i]; j-- {
+			gr.idx[pos] = gr.tmp[j]
+			pos++
 		}
 	}
-	// the right samples were written backwards: restore their order
-	for i, j := l, end-1; i < end; i, j = i+1, j-1 {
-		gr.idx[i] = gr.tmp[j]
-	}
-	return l
+	return mid
 }
 
-// parallelFeatures calls f(j) for every feature, on several goroutines for large nodes.
+// minParallelWork is the work (bin updates, samples) from which a loop is spread over
+// goroutines: below it, waking another thread costs about what it saves.
+const minParallelWork = 200_000
+
+// parallelFeatures calls f(j) for every feature, on several goroutines when the work is
+// large.
 func parallelFeatures(d, work int, f func(j int)) {
 	workers := min(runtime.GOMAXPROCS(0), d)
-	if workers <= 1 || work < 50_000 {
+	if workers <= 1 || work < minParallelWork {
 		for j := range d {
 			f(j)
 		}
@@ -228,21 +274,96 @@ func parallelFeatures(d, work int, f func(j int)) {
 	wg.Wait()
 }
 
-// histogram builds the histograms of all features over idx[start:end].
+// parallelRows calls f on consecutive parts of [0, n), one per GOMAXPROCS goroutine when n
+// is large.
+func parallelRows(n int, f func(lo, hi int)) {
+	w := runtime.GOMAXPROCS(0)
+	if w <= 1 || n < minParallelWork/10 {
+		f(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for i := range w {
+		lo, hi := n*i/w, n*(i+1)/w
+		wg.Go(func() { f(lo, hi) })
+	}
+	wg.Wait()
+}
+
+// histogram builds the histograms of all features over idx[start:end]. The node's gradients
+// and hessians are first gathered in sample order (scikit-learn's ordered_gradients), so
+// that only the bins are read at random.
 func (gr *grower) histogram(start, end int) []hbin {
-	hist := make([]hbin, gr.d*gr.nBins)
+	hist := gr.newHist()
 	samples := gr.idx[start:end]
-	parallelFeatures(gr.d, (end-start)*gr.d, func(f int) {
-		col := gr.bins[f*gr.n : (f+1)*gr.n]
-		h := hist[f*gr.nBins : (f+1)*gr.nBins]
-		for _, s := range samples {
-			b := &h[col[s]]
-			b.g += gr.grad[s]
-			b.h += gr.hess[s]
-			b.c++
+	n := end - start
+	grad, hess := gr.grad, gr.hess
+	root := n == gr.n
+	if !root {
+		grad, hess = gr.og[:n], gr.oh[:n]
+		parallelRows(n, func(lo, hi int) {
+			for j := lo; j < hi; j++ {
+				s := samples[j]
+				grad[j], hess[j] = gr.grad[s], gr.hess[s]
+			}
+		})
+	}
+	// features go in pairs: each sample's gradient and hessian are loaded once for two
+	// histograms, whose independent updates overlap
+	pairs := (gr.d + 1) / 2
+	parallelFeatures(pairs, n*gr.d, func(p int) {
+		f0, f1 := 2*p, min(2*p+1, gr.d-1)
+		col0, col1 := gr.bins[f0*gr.n:(f0+1)*gr.n], gr.bins[f1*gr.n:(f1+1)*gr.n]
+		h0 := (*[histStride]hbin)(hist[f0*histStride : (f0+1)*histStride])
+		h1 := (*[histStride]hbin)(hist[f1*histStride : (f1+1)*histStride])
+		if f0 == f1 { // an odd feature count leaves one alone
+			h1 = new([histStride]hbin)
+		}
+		if root { // idx is the identity at the root
+			grad, hess, col1 := grad[:len(col0)], hess[:len(col0)], col1[:len(col0)]
+			for i, b := range col0 {
+				g, hs := grad[i], hess[i]
+				a, c := &h0[b], &h1[col1[i]]
+				a.g += g
+				a.h += hs
+				a.c++
+				c.g += g
+				c.h += hs
+				c.c++
+			}
+			return
+		}
+		grad, hess := grad[:len(samples)], hess[:len(samples)]
+		for j, s := range samples {
+			g, hs := grad[j], hess[j]
+			a, c := &h0[col0[s]], &h1[col1[s]]
+			a.g += g
+			a.h += hs
+			a.c++
+			c.g += g
+			c.h += hs
+			c.c++
 		}
 	})
 	return hist
+}
+
+// newHist returns a zeroed histogram, reusing one released by freeHist.
+func (gr *grower) newHist() []hbin {
+	if k := len(gr.free); k > 0 {
+		h := gr.free[k-1]
+		gr.free = gr.free[:k-1]
+		clear(h)
+		return h
+	}
+	return make([]hbin, gr.d*histStride)
+}
+
+// freeHist keeps h for reuse.
+func (gr *grower) freeHist(h []hbin) {
+	if h != nil {
+		gr.free = append(gr.free, h)
+	}
 }
 
 // bestSplit returns the split of largest gain over all features (the first on ties); its
@@ -271,7 +392,7 @@ func (gr *grower) gain(gl, hl, g, h float64) float64 {
 // featureSplit scans feature f's histogram: left to right with missing values going right,
 // then, when f has missing values, right to left with them going left.
 func (gr *grower) featureSplit(nd *gnode, f int) hsplit {
-	hist := nd.hist[f*gr.nBins : (f+1)*gr.nBins]
+	hist := nd.hist[f*histStride : f*histStride+gr.nBins]
 	best := hsplit{gain: -1, feature: f}
 	n := nd.end - nd.start
 	minLeaf := gr.p.minSamplesLeaf

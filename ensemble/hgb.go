@@ -237,7 +237,13 @@ func boost(op string, s hgbSettings, x matrix, y []float64, loss hgbLoss, k int,
 	}
 	col := make([]float64, xt.n)
 	for range s.MaxIter {
-		loss.gradients(yt, raw, grad, hess)
+		parallelRows(xt.n, func(lo, hi int) {
+			g, h := make([][]float64, k), make([][]float64, k)
+			for c := range k {
+				g[c], h[c] = grad[c][lo:hi], hess[c][lo:hi]
+			}
+			loss.gradients(yt[lo:hi], raw[lo*k:hi*k], g, h)
+		})
 		iter := make([]*htree, k)
 		for c := range k {
 			gr.grad, gr.hess = grad[c], hess[c]
@@ -245,9 +251,11 @@ func boost(op string, s hgbSettings, x matrix, y []float64, loss hgbLoss, k int,
 			iter[c] = newHTree(nodes, bm)
 			clear(col)
 			gr.leafValues(nodes, col)
-			for i, v := range col {
-				raw[i*k+c] += v
-			}
+			parallelRows(xt.n, func(lo, hi int) {
+				for i := lo; i < hi; i++ {
+					raw[i*k+c] += col[i]
+				}
+			})
 		}
 		b.trees = append(b.trees, iter)
 		if !early {

@@ -58,6 +58,12 @@ func (m *HistGradientBoostingRegressor) settings() hgbSettings {
 		m.MaxBins, m.EarlyStopping, m.ValidationFraction, m.NIterNoChange, m.Tol, m.RandomState}
 }
 
+func (m *HistGradientBoostingRegressor) setSettings(s hgbSettings) {
+	m.LearningRate, m.MaxIter, m.MaxLeafNodes, m.MaxDepth, m.MinSamplesLeaf = s.LearningRate, s.MaxIter, s.MaxLeafNodes, s.MaxDepth, s.MinSamplesLeaf
+	m.L2Regularization, m.MaxBins, m.EarlyStopping, m.ValidationFraction = s.L2Regularization, s.MaxBins, s.EarlyStopping, s.ValidationFraction
+	m.NIterNoChange, m.Tol, m.RandomState = s.NIterNoChange, s.Tol, s.RandomState
+}
+
 // Fit boosts trees on X [samples, features] (NaN allowed) and targets y [samples].
 func (m *HistGradientBoostingRegressor) Fit(X, y *tensor.Tensor) error {
 	const op = "hist gradient boosting regressor"
@@ -141,6 +147,12 @@ func NewHistGradientBoostingClassifier() *HistGradientBoostingClassifier {
 func (m *HistGradientBoostingClassifier) settings() hgbSettings {
 	return hgbSettings{m.LearningRate, m.MaxIter, m.MaxLeafNodes, m.MaxDepth, m.MinSamplesLeaf, m.L2Regularization,
 		m.MaxBins, m.EarlyStopping, m.ValidationFraction, m.NIterNoChange, m.Tol, m.RandomState}
+}
+
+func (m *HistGradientBoostingClassifier) setSettings(s hgbSettings) {
+	m.LearningRate, m.MaxIter, m.MaxLeafNodes, m.MaxDepth, m.MinSamplesLeaf = s.LearningRate, s.MaxIter, s.MaxLeafNodes, s.MaxDepth, s.MinSamplesLeaf
+	m.L2Regularization, m.MaxBins, m.EarlyStopping, m.ValidationFraction = s.L2Regularization, s.MaxBins, s.EarlyStopping, s.ValidationFraction
+	m.NIterNoChange, m.Tol, m.RandomState = s.NIterNoChange, s.Tol, s.RandomState
 }
 
 // Fit boosts trees on X [samples, features] (NaN allowed) and class labels y [samples].

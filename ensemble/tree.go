@@ -1,10 +1,8 @@
 package ensemble
 
 import (
-	"cmp"
 	"math"
 	"math/rand/v2"
-	"slices"
 )
 
 // featureThreshold is scikit-learn's FEATURE_THRESHOLD: values closer than this are equal
@@ -52,10 +50,10 @@ func (t *tree) nLeaves() int {
 }
 
 // apply returns the leaf reached by sample i of x.
-func (t *tree) apply(x matrix, i int) int {
+func (t *tree) apply(x matrix32, i int) int {
 	node := int32(0)
 	for t.left[node] >= 0 {
-		if x.cols[int(t.feature[node])*x.n+i] <= t.threshold[node] {
+		if float64(x.cols[int(t.feature[node])*x.n+i]) <= t.threshold[node] {
 			node = t.left[node]
 		} else {
 			node = t.right[node]
@@ -103,7 +101,7 @@ type treeParams struct {
 // best splitter.
 type builder struct {
 	p      treeParams
-	x      matrix
+	x      matrix32
 	codes  []int     // class of each sample (classification)
 	y      []float64 // target of each sample (regression)
 	w      []float64 // sample weights; samples of weight 0 are left out
@@ -111,17 +109,16 @@ type builder struct {
 	t      *tree
 	totalW float64
 
-	samples []int32
-	pairs   []pair
-	feats   []int
+	samples   []int32
+	targets   []target // weight and target of each sample, read together
+	keys, buf []uint64 // sort keys of one feature in a node, and radix scratch
+	feats     []int
 	// scratch statistics: node, left and right class weights or (Σw, Σwy, Σwy²)
 	node, left, right []float64
 }
 
-type pair struct {
-	v float64
-	s int32
-}
+// target is a sample's weight and target (its class code for classification).
+type target struct{ w, y float64 }
 
 // split is the best split found in a node.
 type split struct {
@@ -142,7 +139,7 @@ type stackEntry struct {
 
 // buildTree fits a tree to x and the targets (codes for classification, y for regression)
 // with sample weights w (nil: all 1).
-func buildTree(p treeParams, x matrix, codes []int, y, w []float64, rng *rand.Rand) *tree {
+func buildTree(p treeParams, x matrix32, codes []int, y, w []float64, rng *rand.Rand) *tree {
 	k := max(p.nClasses, 1)
 	statLen := k
 	if p.nClasses == 0 {
@@ -151,12 +148,21 @@ func buildTree(p treeParams, x matrix, codes []int, y, w []float64, rng *rand.Ra
 	b := &builder{p: p, x: x, codes: codes, y: y, w: w, rng: rng, t: &tree{k: k},
 		node: make([]float64, statLen), left: make([]float64, statLen), right: make([]float64, statLen),
 		feats: make([]int, x.d)}
+	b.targets = make([]target, x.n)
 	for i := range x.n {
 		if w == nil || w[i] != 0 {
 			b.samples = append(b.samples, int32(i))
 		}
+		t := &b.targets[i]
+		t.w = b.weight(int32(i))
+		if p.nClasses > 0 {
+			t.y = float64(codes[i])
+		} else {
+			t.y = y[i]
+		}
 	}
-	b.pairs = make([]pair, len(b.samples))
+	b.keys = make([]uint64, len(b.samples))
+	b.buf = make([]uint64, len(b.samples))
 	b.stats(b.node, 0, len(b.samples))
 	b.totalW = b.weightOf(b.node)
 	b.grow()
@@ -174,13 +180,13 @@ func (b *builder) weight(s int32) float64 {
 func (b *builder) stats(st []float64, start, end int) {
 	clear(st)
 	for _, s := range b.samples[start:end] {
-		b.addSample(st, s, 1)
+		b.addSample(st, s)
 	}
 }
 
-// addSample adds (sign 1) or removes (sign −1) sample s from the statistics st.
-func (b *builder) addSample(st []float64, s int32, sign float64) {
-	w := sign * b.weight(s)
+// addSample adds sample s to the statistics st.
+func (b *builder) addSample(st []float64, s int32) {
+	w := b.weight(s)
 	if b.p.nClasses > 0 {
 		st[b.codes[s]] += w
 		return
@@ -227,11 +233,21 @@ func (b *builder) impurity(st []float64, w float64) float64 {
 	}
 }
 
-// proxy is a quantity that orders splits as their impurity decrease does.
+// proxy is a quantity that orders splits as their impurity decrease does: scikit-learn's
+// proxy_impurity_improvement, computed with the same operations.
 func (b *builder) proxy(wl, wr float64) float64 {
-	if b.p.crit == squaredError {
+	switch b.p.crit {
+	case squaredError:
 		sr := b.node[1] - b.left[1]
 		return b.left[1]*b.left[1]/wl + sr*sr/wr
+	case gini:
+		sqL, sqR := 0.0, 0.0
+		for c, l := range b.left {
+			r := b.node[c] - l
+			sqL += l * l
+			sqR += r * r
+		}
+		return -wr*(1-sqR/(wr*wr)) - wl*(1-sqL/(wl*wl))
 	}
 	for c := range b.node {
 		b.right[c] = b.node[c] - b.left[c]
@@ -255,7 +271,7 @@ func (b *builder) grow() {
 			n < 2*b.p.minSamplesLeaf || e.impurity <= epsilon
 		var sp split
 		if !leaf {
-			sp = b.bestSplit(e.start, e.end)
+			sp = b.bestSplit(e.start, e.end, wNode)
 			leaf = sp.pos >= e.end ||
 				b.improvement(wNode, e.impurity, sp)+epsilon < b.p.minImpurityDecrease
 		}
@@ -303,10 +319,10 @@ func (b *builder) addNode(e stackEntry, w float64, n int, sp split, leaf bool) i
 	return id
 }
 
-// bestSplit searches up to maxFeatures randomly drawn features of samples[start:end] and
-// partitions the samples by the best split; pos == end when there is none. On return
-// b.left holds the statistics of the left child.
-func (b *builder) bestSplit(start, end int) split {
+// bestSplit searches up to maxFeatures randomly drawn features of samples[start:end] (of
+// total weight wNode) and partitions the samples by the best split; pos == end when there is
+// none. On return b.left holds the statistics of the left child.
+func (b *builder) bestSplit(start, end int, wNode float64) split {
 	best := split{pos: end, proxy: math.Inf(-1)}
 	for i := range b.feats {
 		b.feats[i] = i
@@ -317,7 +333,7 @@ func (b *builder) bestSplit(start, end int) split {
 		f := b.feats[j]
 		b.feats[j], b.feats[remaining-1] = b.feats[remaining-1], f
 		visited++
-		if !b.scanFeature(f, start, end, &best) {
+		if !b.scanFeature(f, start, end, wNode, &best) {
 			constants++
 		}
 	}
@@ -329,38 +345,62 @@ func (b *builder) bestSplit(start, end int) split {
 
 // scanFeature sorts the node's values of feature f and updates best with the best split on
 // it; it reports false when f is constant in the node.
-func (b *builder) scanFeature(f, start, end int, best *split) bool {
+func (b *builder) scanFeature(f, start, end int, wTotal float64, best *split) bool {
 	col := b.x.col(f)
-	ps := b.pairs[start:end]
-	lo, hi := math.Inf(1), math.Inf(-1)
+	n := end - start
+	keys := b.keys[:n]
+	lo, hi := float32(math.Inf(1)), float32(math.Inf(-1))
 	for j, s := range b.samples[start:end] {
 		v := col[s]
-		ps[j] = pair{v, s}
-		lo, hi = min(lo, v), max(hi, v)
+		keys[j] = sortKey(v, s)
+		if v < lo {
+			lo = v
+		}
+		if v > hi {
+			hi = v
+		}
 	}
-	if hi <= lo+featureThreshold {
+	if float64(hi) <= float64(lo)+featureThreshold {
 		return false
 	}
-	slices.SortFunc(ps, func(a, c pair) int { return cmp.Compare(a.v, c.v) })
+	sortKeys(keys, b.buf)
 	clear(b.left)
 	wl := 0.0
-	wTotal := b.weightOf(b.node)
 	minLeaf := b.p.minSamplesLeaf
-	n := end - start
+	prev := float64(keyValue(keys[0]))
+	binaryGini := b.p.crit == gini && len(b.node) == 2
 	for p := 1; p < n; p++ {
-		s := ps[p-1].s
-		b.addSample(b.left, s, 1)
-		wl += b.weight(s)
-		if ps[p].v <= ps[p-1].v+featureThreshold || p < minLeaf || n-p < minLeaf {
+		t := b.targets[keySample(keys[p-1])]
+		if b.p.nClasses > 0 {
+			b.left[int(t.y)] += t.w
+		} else {
+			b.left[0] += t.w
+			b.left[1] += t.w * t.y
+			b.left[2] += t.w * t.y * t.y
+		}
+		wl += t.w
+		v := float64(keyValue(keys[p]))
+		if v <= prev+featureThreshold || p < minLeaf || n-p < minLeaf {
+			prev = v
 			continue
 		}
-		if q := b.proxy(wl, wTotal-wl); q > best.proxy {
-			thr := ps[p-1].v/2 + ps[p].v/2
-			if thr == ps[p].v || math.IsInf(thr, 0) {
-				thr = ps[p-1].v
+		wr := wTotal - wl
+		var q float64
+		if binaryGini { // proxy's arithmetic, inlined
+			l0, l1 := b.left[0], b.left[1]
+			r0, r1 := b.node[0]-l0, b.node[1]-l1
+			q = -wr*(1-(r0*r0+r1*r1)/(wr*wr)) - wl*(1-(l0*l0+l1*l1)/(wl*wl))
+		} else {
+			q = b.proxy(wl, wr)
+		}
+		if q > best.proxy {
+			thr := prev/2 + v/2
+			if thr == v || math.IsInf(thr, 0) {
+				thr = prev
 			}
 			*best = split{feature: f, threshold: thr, pos: start + p, proxy: q}
 		}
+		prev = v
 	}
 	return true
 }
@@ -372,7 +412,7 @@ func (b *builder) partition(start, end int, best *split) {
 	ss := b.samples[start:end]
 	i := 0
 	for j, s := range ss {
-		if col[s] <= best.threshold {
+		if float64(col[s]) <= best.threshold {
 			ss[i], ss[j] = ss[j], ss[i]
 			i++
 		}

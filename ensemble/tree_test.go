@@ -282,6 +282,9 @@ func TestTreeErrors(t *testing.T) {
 			return r.Fit(X, y)
 		}},
 		{"1-D X", "2-D", func() error { return ensemble.NewDecisionTreeRegressor().Fit(y, y) }},
+		{"beyond float32", "too large for float32", func() error {
+			return ensemble.NewDecisionTreeRegressor().Fit(tensor.FromRows([][]float64{{0, 1}, {1e300, 0}}), tensor.FromSlice([]float64{0, 1}, 2))
+		}},
 		{"inf y", "y contains", func() error {
 			return ensemble.NewDecisionTreeRegressor().Fit(X, tensor.FromSlice([]float64{0, math.Inf(1), 0, 1}, 4))
 		}},
