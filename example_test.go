@@ -14,14 +14,22 @@ import (
 	"github.com/ember-ml/ember/data"
 	"github.com/ember-ml/ember/data/synth"
 	"github.com/ember-ml/ember/decomp"
+	"github.com/ember-ml/ember/ensemble"
+	"github.com/ember-ml/ember/estimator"
+	"github.com/ember-ml/ember/explain"
 	"github.com/ember-ml/ember/features"
+	"github.com/ember-ml/ember/linear"
 	"github.com/ember-ml/ember/metrics"
+	"github.com/ember-ml/ember/neighbors"
 	"github.com/ember-ml/ember/nn"
 	"github.com/ember-ml/ember/optim"
 	"github.com/ember-ml/ember/optim/lr"
+	"github.com/ember-ml/ember/plot"
 	"github.com/ember-ml/ember/serialize"
+	"github.com/ember-ml/ember/svm"
 	"github.com/ember-ml/ember/tensor"
 	"github.com/ember-ml/ember/train"
+	"github.com/ember-ml/ember/tune"
 )
 
 // The course program of README.md's table, line by line (examples/circles is the same
@@ -176,4 +184,116 @@ func Example_unsupervised() {
 	// spectral ARI 1.0000, k-means ARI 0.2521
 	// PCA [600 2], explained variance ratio [0.820 0.180]
 	// polynomial features [600 10] [1 x0 x1 x0^2 x0 x1]
+}
+
+// Classical models beside the network: one pipeline shape for every estimator, saved as one
+// file.
+func Example_classical() {
+	dir, _ := os.MkdirTemp("", "ember")
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "circles-svc.safetensors")
+	X, y := synth.Circles(1000, synth.Noise(0.1), synth.Factor(0.5), synth.Seed(42))
+	train, test, err := data.TrainTestSplit(X, y, 0.2, 42, data.Stratify())
+	for _, m := range []estimator.Supervised{
+		neighbors.NewKNeighborsClassifier(), svm.NewSVC(), ensemble.NewRandomForestClassifier(),
+		ensemble.NewHistGradientBoostingClassifier(), linear.NewLogisticRegression(),
+	} {
+		model := estimator.NewPipeline(&data.StandardScaler{}, m)
+		err = model.Fit(train.X, train.Y)
+		acc, err := model.Score(test.X, test.Y) // 0.96–0.99, but 0.515 for the linear model
+		if err != nil {
+			panic(err)
+		}
+		fmt.Printf("%-31s %.3f\n", model.Steps[1].Name, acc)
+	}
+	svc := estimator.NewPipeline(&data.StandardScaler{}, svm.NewSVC())
+	err = svc.Fit(train.X, train.Y)
+	err = estimator.Save(path, svc, nil) // scaler and SVM in one file; ember predict reads it too
+	loaded, _, err := estimator.Load(path)
+	pred, err := loaded.(estimator.Predictor).Predict(test.X)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("loaded SVC predicts", pred.Shape())
+	// Output:
+	// kneighborsclassifier            0.985
+	// svc                             0.990
+	// randomforestclassifier          0.960
+	// histgradientboostingclassifier  0.985
+	// logisticregression              0.515
+	// loaded SVC predicts [200]
+}
+
+// Pictures: loss curves, the decision boundary and a Grad-CAM map.
+func Example_plots() {
+	dir, _ := os.MkdirTemp("", "ember")
+	defer os.RemoveAll(dir)
+	X, y := synth.Circles(600, synth.Noise(0.05), synth.Seed(2))
+	trainSet, testSet, _ := data.TrainTestSplit(X, y, 0.2, 2)
+	tensor.ManualSeed(2)
+	model := nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 16), nn.ReLU(), nn.Linear(16, 1), nn.Flatten(0, -1))
+	hist, err := train.Fit(context.Background(), train.Config{
+		Model: model, Loss: nn.BCEWithLogitsLoss(), Optimizer: optim.Adam(model.Parameters(), optim.LR(0.01)), Epochs: 30,
+		Train: data.Loader(&data.TensorDataset{X: trainSet.X, Y: trainSet.Y.Float()}, 32, data.Shuffle(2)),
+		Val:   data.Loader(&data.TensorDataset{X: testSet.X, Y: testSet.Y.Float()}, 256),
+	})
+	fig, err := plot.LossCurves(hist, plot.Title("circles"))
+	err = fig.Save(filepath.Join(dir, "loss.png")) // .svg writes SVG
+	fig, err = plot.DecisionBoundary(plot.ModuleProba(model), trainSet.X, trainSet.Y, plot.TestData(testSet.X, testSet.Y))
+	err = fig.Save(filepath.Join(dir, "boundary.png"))
+	if err != nil {
+		panic(err)
+	}
+
+	cnn := nn.Sequential(nn.Conv2d(1, 4, [2]int{3, 3}, tensor.Conv2dOptions{Padding: [2]int{1, 1}}), nn.ReLU(),
+		nn.Flatten(), nn.Linear(4*8*8, 2))
+	images := tensor.Rand(tensor.NewGenerator(0), 3, 1, 8, 8)
+	cam, err := explain.GradCAM(cnn, cnn.Layers[0], images, explain.Predicted) // [N, H, W] in [0, 1]
+	fig, err = plot.Heatmaps(images, cam, []string{"a", "b", "c"})
+	err = fig.Save(filepath.Join(dir, "cams.png"))
+	if err != nil {
+		panic(err)
+	}
+	for _, f := range []string{"loss.png", "boundary.png", "cams.png"} {
+		st, err := os.Stat(filepath.Join(dir, f))
+		fmt.Println(f, err == nil && st.Size() > 1000)
+	}
+	fmt.Println("Grad-CAM", cam.Shape())
+	// Output:
+	// loss.png true
+	// boundary.png true
+	// cams.png true
+	// Grad-CAM [3 8 8]
+}
+
+// Model selection: cross-validation and a hyperparameter search.
+func Example_modelSelection() {
+	X, y := synth.Moons(300, synth.Noise(0.2), synth.Seed(0))
+	build := func() data.Model { return svm.NewSVC() }
+	cv, err := data.CrossValidate(build, X, y, data.StratifiedKFold{NSplits: 5}, nil, 2) // sklearn's cross_validate
+	fmt.Println(cv)                                                                      // score mean ± std over the 5 folds
+	study := &tune.Study{
+		Space:     []tune.Param{tune.Float("C", 0.01, 100, tune.Log()), tune.Float("gamma", 0.01, 10, tune.Log())},
+		Direction: tune.Maximize, Sampler: tune.TPE{}, Seed: 1, // Parallel: 2 runs two trials at once
+	}
+	err = study.Optimize(func(t *tune.Trial) (float64, error) {
+		build := func() data.Model {
+			m := svm.NewSVC()
+			m.C, m.Gamma = t.Float("C"), fmt.Sprint(t.Float("gamma"))
+			return m
+		}
+		r, err := data.CrossValidate(build, X, y, data.StratifiedKFold{NSplits: 3}, nil, 1)
+		if err != nil {
+			return 0, err
+		}
+		return r.Mean["score"], nil
+	}, 30)
+	best, ok := study.Best()
+	if err != nil || !ok {
+		panic(err)
+	}
+	fmt.Printf("best of %d trials: %.3f\n", len(study.Trials()), best.Value)
+	// Output:
+	// score 0.96 ± 0.036
+	// best of 30 trials: 0.960
 }

@@ -186,6 +186,7 @@ type config struct {
 	margin         float64
 	testX, testY   *tensor.Tensor
 	classNames     []string
+	mapTitles      []string
 }
 
 // Title sets the figure's title.
@@ -215,6 +216,9 @@ func TestData(X, y *tensor.Tensor) Option { return func(c *config) { c.testX, c.
 
 // ClassNames names labels 0, 1, … in legends (default "class 0", "class 1", …).
 func ClassNames(names ...string) Option { return func(c *config) { c.classNames = names } }
+
+// MapTitles captions Heatmaps' overlaid maps, one per image (default "heat map").
+func MapTitles(titles ...string) Option { return func(c *config) { c.mapTitles = titles } }
 
 func build(opts []Option, title string, w, h float64) (config, error) {
 	c := config{title: title, width: w, height: h, dpi: 100, resolution: 200, margin: 0.1}

@@ -194,11 +194,19 @@ func ImageGrid(images *tensor.Tensor, labels []string, cols int, opts ...Option)
 // higher. images are as for ImageGrid; maps [N, H, W] or [N, 1, H, W] have the same height
 // and width (explain's Saliency, GradCAM…). A map within [0, 1] (GradCAM's) is drawn as it
 // is; any other is scaled by its own minimum and maximum (constant: no heat).
-// titles (nil, or one per image) caption the originals. It reads Title, Size, DPI.
+// titles (nil, or one per image) caption the originals, MapTitles the maps. It reads Title,
+// Size, DPI, MapTitles.
 func Heatmaps(images, maps *tensor.Tensor, titles []string, opts ...Option) (*Figure, error) {
+	c, err := build(opts, "", 1, 1)
+	if err != nil {
+		return nil, err
+	}
 	pics, err := pictures("images", images)
 	if err != nil {
 		return nil, err
+	}
+	if c.mapTitles != nil && len(c.mapTitles) != len(pics) {
+		return nil, fmt.Errorf("plot: %d map titles for %d images", len(c.mapTitles), len(pics))
 	}
 	hm, err := scaled("maps", maps, true)
 	if err != nil {
@@ -218,7 +226,11 @@ func Heatmaps(images, maps *tensor.Tensor, titles []string, opts ...Option) (*Fi
 			caption = titles[k]
 		}
 		overlay := func(i int) color.RGBA { return mix(p.rgb(i), heat.at(m.pix[i]), 0.2+0.6*m.pix[i]) }
-		tiles = append(tiles, tile{upscale(p.h, p.w, p.rgb), caption}, tile{upscale(p.h, p.w, overlay), "heat map"})
+		mapCaption := "heat map"
+		if c.mapTitles != nil {
+			mapCaption = c.mapTitles[k]
+		}
+		tiles = append(tiles, tile{upscale(p.h, p.w, p.rgb), caption}, tile{upscale(p.h, p.w, overlay), mapCaption})
 	}
 	return gridFigure(tiles, 2*min(len(pics), 3), pics[0].h, pics[0].w, opts, "")
 }

@@ -38,7 +38,10 @@
 //   - Trials end Complete (the objective returned a value), Pruned (it returned ErrPruned)
 //     or Failed (another error, NaN, or a panic, which is recovered and recorded). A failed
 //     trial does not stop the study; Optimize returns an error only for bad settings,
-//     journal trouble, or when every trial it ran failed.
+//     journal trouble, or when every trial it ran failed. An objective that returns an error
+//     wrapping context.Canceled or context.DeadlineExceeded interrupts the study: that trial
+//     is not recorded (a rerun runs it again), no new trial starts, and Optimize returns the
+//     error once the running trials end.
 //   - The journal (Study.Journal) is a JSONL file: a header line with the direction, seed
 //     and space, then one line per finished trial, appended with one write and an fsync.
 //     Optimize resumes from it, running only the trial numbers it lacks, and refuses a

@@ -1,6 +1,7 @@
 package tune
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -303,6 +304,12 @@ func (s *Study) Optimize(objective func(t *Trial) (float64, error), nTrials int)
 		go func() {
 			defer wg.Done()
 			for n := range next {
+				errMu.Lock()
+				stop := firstErr != nil
+				errMu.Unlock()
+				if stop {
+					continue // the study is stopping: start no new trial
+				}
 				res, err := s.runTrial(objective, sampler, n)
 				if err != nil {
 					setErr(err)
@@ -362,8 +369,8 @@ func mergeDone(have, add []TrialResult) []TrialResult {
 	return have
 }
 
-// runTrial samples, runs and records trial n. Its error is a sampler or journal error that
-// stops the study; the objective's own errors make a Failed trial.
+// runTrial samples, runs and records trial n. Its error is a sampler or journal error, or an
+// interruption, that stops the study; the objective's other errors make a Failed trial.
 func (s *Study) runTrial(objective func(*Trial) (float64, error), sampler Sampler, n int) (TrialResult, error) {
 	seed := trialSeed(s.Seed, n)
 	rng := rand.New(rand.NewPCG(seed, seed^0x6a09e667f3bcc909))
@@ -390,6 +397,14 @@ func (s *Study) runTrial(objective func(*Trial) (float64, error), sampler Sample
 	s.mu.Unlock()
 	start := time.Now()
 	value, err := callObjective(objective, t)
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		// Interrupted, not failed: leave the trial out of the study and its journal, so
+		// that a rerun runs it again, and stop the study.
+		s.mu.Lock()
+		delete(s.running, n)
+		s.mu.Unlock()
+		return TrialResult{}, fmt.Errorf("tune: trial %d interrupted: %w", n, err)
+	}
 	res := TrialResult{Number: n, Params: params, x: x, Duration: time.Since(start)}
 	t.mu.Lock()
 	res.Steps = slices.Clone(t.steps)
@@ -471,7 +486,35 @@ func (s *Study) Best() (TrialResult, bool) {
 
 // WriteTable writes the finished trials as an aligned text table: number, parameters (in
 // space order), value, steps reported, wall time and state.
-func (s *Study) WriteTable(w io.Writer) error {
+func (s *Study) WriteTable(w io.Writer) error { return s.writeTable(w, s.Trials()) }
+
+// WriteTop writes WriteTable's table of the n best finished trials, best first: complete
+// trials by value, then pruned ones by their last value, then failed ones. Ties keep trial
+// order.
+func (s *Study) WriteTop(w io.Writer, n int) error {
+	ts := s.Trials()
+	better := func(a, b float64) bool { return s.Direction == Maximize && a > b || s.Direction == Minimize && a < b }
+	rank := map[State]int{Complete: 0, Pruned: 1, Failed: 2}
+	slices.SortStableFunc(ts, func(a, b TrialResult) int {
+		switch {
+		case rank[a.State] != rank[b.State]:
+			return rank[a.State] - rank[b.State]
+		case math.IsNaN(a.Value) != math.IsNaN(b.Value):
+			if math.IsNaN(a.Value) {
+				return 1
+			}
+			return -1
+		case better(a.Value, b.Value):
+			return -1
+		case better(b.Value, a.Value):
+			return 1
+		}
+		return 0
+	})
+	return s.writeTable(w, ts[:min(max(n, 0), len(ts))])
+}
+
+func (s *Study) writeTable(w io.Writer, trials []TrialResult) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	head := []string{"trial"}
 	for _, p := range s.Space {
@@ -479,7 +522,7 @@ func (s *Study) WriteTable(w io.Writer) error {
 	}
 	head = append(head, "value", "steps", "time", "state")
 	fmt.Fprintln(tw, strings.Join(head, "\t"))
-	for _, t := range s.Trials() {
+	for _, t := range trials {
 		row := []string{fmt.Sprint(t.Number)}
 		for _, p := range s.Space {
 			row = append(row, formatValue(t.Params[p.Name]))

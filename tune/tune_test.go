@@ -2,6 +2,7 @@ package tune_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -595,4 +596,63 @@ func FuzzParseSpace(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestWriteTopRanksCompleteThenPrunedThenFailed(t *testing.T) {
+	s := &tune.Study{Space: []tune.Param{tune.Int("layers", 1, 5)}, Sampler: tune.Grid{}, Direction: tune.Maximize}
+	err := s.Optimize(func(t *tune.Trial) (float64, error) {
+		t.Report(0, 10)
+		switch t.Int("layers") {
+		case 1:
+			return 0, tune.ErrPruned
+		case 2:
+			return 0, errors.New("out of memory")
+		}
+		return float64(t.Int("layers")), nil
+	}, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := s.WriteTop(&b, 4); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+	var got []string
+	for _, l := range lines[1:] {
+		got = append(got, strings.Fields(l)[0])
+	}
+	// Complete trials 4, 3, 2 (layers 5, 4, 3) by value, then the pruned trial 0.
+	if strings.Join(got, " ") != "4 3 2 0" {
+		t.Errorf("top trials %v, want 4 3 2 0; table:\n%s", got, b.String())
+	}
+}
+
+func TestCancelledTrialStopsTheStudyAndIsNotJournaled(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "study.jsonl")
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &tune.Study{Space: cube(), Sampler: tune.Random{}, Journal: path}
+	err := s.Optimize(func(t *tune.Trial) (float64, error) {
+		if t.Number() == 2 {
+			cancel()
+		}
+		if err := ctx.Err(); err != nil {
+			return 0, err
+		}
+		return quadratic(t)
+	}, 10)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("error %v, want context.Canceled", err)
+	}
+	if n := len(s.Trials()); n != 2 {
+		t.Fatalf("%d trials recorded, want 2 (those finished before the cancellation)", n)
+	}
+	s2 := &tune.Study{Space: cube(), Sampler: tune.Random{}, Journal: path}
+	ran := 0
+	if err := s2.Optimize(func(t *tune.Trial) (float64, error) { ran++; return quadratic(t) }, 10); err != nil {
+		t.Fatal(err)
+	}
+	if ran != 8 || len(s2.Trials()) != 10 {
+		t.Errorf("resume ran %d trials and holds %d, want 8 and 10", ran, len(s2.Trials()))
+	}
 }
