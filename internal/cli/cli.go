@@ -25,9 +25,13 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"train", "train a model on built-in or CSV data and report test metrics", runTrain},
+		{"train", "train a network or a classical model (kNN, SVM, forest, …) on built-in or CSV data and report test metrics", runTrain},
 		{"predict", "apply a saved model to the rows of a CSV file", runPredict},
 		{"eval", "evaluate a saved model on a labelled CSV file", runEval},
+		{"compare", "train every model that fits the task on the same split and print a table of test scores and times", runCompare},
+		{"tune", "search an MLP's hyperparameters (grid, random or TPE sampling, pruning, parallel trials, a resumable journal)", runTune},
+		{"plot", "draw the loss curves of training logs written by ember train --log, overlaying several runs", runPlot},
+		{"explain", "show which pixels a saved CNN looks at: Grad-CAM, saliency or integrated-gradient heat maps", runExplain},
 		{"inspect", "list the tensors, metadata and parameter count of a safetensors file", runInspect},
 		{"cluster", "cluster the rows of a data set (k-means, DBSCAN, agglomerative, …) and score the result", runCluster},
 		{"decompose", "project the rows of a data set onto principal (PCA), independent (ICA) or SVD components", runDecompose},

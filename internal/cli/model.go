@@ -5,14 +5,18 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/ember-ml/ember/data"
+	"github.com/ember-ml/ember/estimator"
 	"github.com/ember-ml/ember/nn"
 	"github.com/ember-ml/ember/serialize"
+	"github.com/ember-ml/ember/svm"
 	"github.com/ember-ml/ember/tensor"
 )
 
@@ -30,9 +34,11 @@ type scalerMeta struct {
 	Scale []float64 `json:"scale"`
 }
 
-// savedModel is a model loaded with the metadata the train command wrote.
+// savedModel is a model loaded with the metadata the train command wrote: a network, or a
+// classical estimator (a pipeline) written by estimator.Save.
 type savedModel struct {
-	model    nn.Module
+	model    nn.Module // the network, or nil
+	est      any       // the estimator, or nil
 	task     string
 	classes  []string
 	features []string
@@ -40,12 +46,24 @@ type savedModel struct {
 	scaler   *scalerMeta
 }
 
+// loadSavedModel reads a model file once and rebuilds a network or, when the file has
+// estimator.MetaKind metadata, an estimator.
 func loadSavedModel(path string) (*savedModel, error) {
-	m, f, err := serialize.LoadModel(path)
+	f, err := serialize.ReadSafetensors(path)
 	if err != nil {
 		return nil, err
 	}
-	s := &savedModel{model: m, task: f.Metadata[metaTask], target: f.Metadata[metaTarget]}
+	s := &savedModel{task: f.Metadata[metaTask], target: f.Metadata[metaTarget]}
+	if _, ok := f.Metadata[estimator.MetaKind]; ok {
+		if s.est, err = estimator.FromFile(f); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		if _, ok := s.est.(estimator.Predictor); !ok {
+			return nil, fmt.Errorf("%s: the %s estimator cannot predict", path, f.Metadata[estimator.MetaKind])
+		}
+	} else if s.model, err = networkFromFile(f); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
 	if s.task == "" {
 		return nil, fmt.Errorf("%s: no %q metadata: save models with \"ember train --save\"", path, metaTask)
 	}
@@ -63,6 +81,9 @@ func loadSavedModel(path string) (*savedModel, error) {
 	if err := parse(metaFeatures, &s.features); err != nil {
 		return nil, err
 	}
+	if s.task == "classification" && len(s.classes) == 0 {
+		return nil, fmt.Errorf("%s: a classifier without %q metadata", path, metaClasses)
+	}
 	if _, ok := f.Metadata[metaScaler]; ok {
 		s.scaler = &scalerMeta{}
 		if err := parse(metaScaler, s.scaler); err != nil {
@@ -73,6 +94,23 @@ func loadSavedModel(path string) (*savedModel, error) {
 		}
 	}
 	return s, nil
+}
+
+// networkFromFile rebuilds a network from the architecture in a file's metadata, as
+// serialize.LoadModel does.
+func networkFromFile(f *serialize.File) (nn.Module, error) {
+	spec, ok := f.Metadata[serialize.MetaArchitecture]
+	if !ok {
+		return nil, fmt.Errorf("no %q metadata: the model was not built from standard layers; rebuild it in code and use LoadInto", serialize.MetaArchitecture)
+	}
+	m, err := nn.UnmarshalSpec(spec)
+	if err != nil {
+		return nil, err
+	}
+	if err := nn.LoadStateDict(m, f.Tensors, true); err != nil {
+		return nil, err
+	}
+	return m, nil
 }
 
 // inputs picks the model's feature columns from a CSV table by name (or by position when the
@@ -101,9 +139,41 @@ func (s *savedModel) inputs(tab *data.Table, allCols []string, x *tensor.Tensor)
 	return x, nil
 }
 
-// predict returns the model's raw outputs and, for classification, the predicted classes and
-// the class probabilities [N, C].
-func (s *savedModel) predict(x *tensor.Tensor) (out, pred, probs *tensor.Tensor) {
+// predict returns the model's raw outputs (the predictions, for an estimator) and, for
+// classification, the predicted class indices and the class probabilities [N, C] (nil for
+// an estimator without them, such as SVC without probability).
+func (s *savedModel) predict(x *tensor.Tensor) (out, pred, probs *tensor.Tensor, err error) {
+	if s.est != nil {
+		out, pred, probs, err = s.predictEstimator(x)
+	} else {
+		out, pred, probs = s.predictNetwork(x)
+	}
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if s.task != "classification" {
+		if out.Numel() != x.Size(0) {
+			return nil, nil, nil, fmt.Errorf("the model gives outputs of shape %v for %d rows; want one value per row", out.Shape(), x.Size(0))
+		}
+		return out, pred, probs, nil
+	}
+	if pred.Numel() != x.Size(0) {
+		return nil, nil, nil, fmt.Errorf("the model gives %d predictions for %d rows", pred.Numel(), x.Size(0))
+	}
+	// The file is untrusted: its class names must cover the model's outputs.
+	nc := len(s.classes)
+	for _, p := range pred.Int64s() {
+		if p < 0 || p >= int64(nc) {
+			return nil, nil, nil, fmt.Errorf("the model predicted class %d, but the file names %d classes", p, nc)
+		}
+	}
+	if probs != nil && (probs.Dim() != 2 || probs.Size(1) != nc) {
+		return nil, nil, nil, fmt.Errorf("the model gives probabilities of shape %v, but the file names %d classes", probs.Shape(), nc)
+	}
+	return out, pred, probs, nil
+}
+
+func (s *savedModel) predictNetwork(x *tensor.Tensor) (out, pred, probs *tensor.Tensor) {
 	nn.Eval(s.model)
 	tensor.NoGrad(func() {
 		out = s.model.Forward(x)
@@ -120,6 +190,95 @@ func (s *savedModel) predict(x *tensor.Tensor) (out, pred, probs *tensor.Tensor)
 		}
 	})
 	return out, pred, probs
+}
+
+func (s *savedModel) predictEstimator(x *tensor.Tensor) (out, pred, probs *tensor.Tensor, err error) {
+	out, err = s.est.(estimator.Predictor).Predict(x)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if s.task != "classification" {
+		return out, nil, nil, nil
+	}
+	nc := int64(len(s.classes))
+	if out.DType().IsFloat() {
+		for _, v := range out.Float64s() {
+			if v != math.Trunc(v) {
+				return nil, nil, nil, fmt.Errorf("the classifier predicted %g, not a class index", v)
+			}
+		}
+	}
+	pred = out.Long()
+	if !hasProba(s.est) {
+		return out, pred, nil, nil
+	}
+	p, err := s.est.(estimator.ProbaPredictor).PredictProba(x)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	probs, err = probaByClass(finalStep(s.est), p, int(nc))
+	return out, pred, probs, err
+}
+
+// finalStep returns a pipeline's last estimator, or est itself.
+func finalStep(est any) any {
+	if p, ok := est.(*estimator.Pipeline); ok && len(p.Steps) > 0 {
+		return p.Steps[len(p.Steps)-1].Estimator
+	}
+	return est
+}
+
+// hasProba reports whether an estimator gives class probabilities: its final step has
+// PredictProba, and an SVC was fitted with Probability.
+func hasProba(est any) bool {
+	if _, ok := est.(estimator.ProbaPredictor); !ok {
+		return false
+	}
+	last := finalStep(est)
+	if _, ok := last.(estimator.ProbaPredictor); !ok {
+		return false
+	}
+	if c, ok := last.(*svm.SVC); ok && !c.Probability {
+		return false
+	}
+	return true
+}
+
+// probaByClass spreads the columns of p, which follow the classifier's fitted Classes (class
+// indices), over nc columns, one per class of the file.
+func probaByClass(clf any, p *tensor.Tensor, nc int) (*tensor.Tensor, error) {
+	var fitted []int64
+	if v := reflect.ValueOf(clf); v.Kind() == reflect.Pointer && v.Elem().Kind() == reflect.Struct {
+		if f := v.Elem().FieldByName("Classes"); f.IsValid() {
+			if t, ok := f.Interface().(*tensor.Tensor); ok && t != nil {
+				fitted = t.Long().Int64s()
+			}
+		}
+	}
+	if fitted == nil || p.Dim() != 2 || p.Size(1) != len(fitted) {
+		return nil, fmt.Errorf("the classifier's probabilities have shape %v, its classes are %v", p.Shape(), fitted)
+	}
+	idx := make([]int64, len(fitted))
+	same := len(fitted) == nc
+	for j, c := range fitted {
+		if c < 0 || c >= int64(nc) {
+			return nil, fmt.Errorf("the classifier was fitted on class %d, but the file names %d classes", c, nc)
+		}
+		idx[j] = c
+		same = same && c == int64(j)
+	}
+	if same {
+		return p, nil
+	}
+	rows := p.Size(0)
+	vals := p.Float64s()
+	out := make([]float64, rows*nc)
+	for r := range rows {
+		for j, c := range idx {
+			out[r*nc+int(c)] = vals[r*len(idx)+j]
+		}
+	}
+	return tensor.FromSlice(out, rows, nc), nil
 }
 
 func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -145,25 +304,33 @@ func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return fmt.Errorf("%s: %w", *input, err)
 	}
-	out, pred, probs := s.predict(x)
+	out, pred, probs, err := s.predict(x)
+	if err != nil {
+		return fmt.Errorf("%s: %w", *model, err)
+	}
 	header := append([]string{}, tab.Features...)
 	var cols []*tensor.Tensor
 	cols = append(cols, tab.X)
 	var labels []string
 	if s.task == "classification" {
 		header = append(header, "prediction")
-		for _, c := range s.classes {
-			header = append(header, "p_"+c)
-		}
 		for _, p := range pred.Int64s() {
 			labels = append(labels, s.classes[p])
 		}
-		cols = append(cols, probs)
+		if probs != nil { // SVC without probability has none
+			for _, c := range s.classes {
+				header = append(header, "p_"+c)
+			}
+			cols = append(cols, probs)
+		}
 	} else {
 		header = append(header, "prediction")
 		cols = append(cols, out.Reshape(-1, 1))
 	}
-	return writeTable(*output, stdout, header, tensor.Cat([]*tensor.Tensor{cols[0].Float(), cols[1].Float()}, 1), len(tab.Features), labels)
+	for i, c := range cols {
+		cols[i] = c.Float()
+	}
+	return writeTable(*output, stdout, header, tensor.Cat(cols, 1), len(tab.Features), labels)
 }
 
 // writeTable writes rows of x as CSV; when labels is set, it is inserted as the column at
@@ -223,7 +390,10 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return fmt.Errorf("%s: %w", *dataPath, err)
 	}
-	out, pred, _ := s.predict(x)
+	out, pred, _, err := s.predict(x)
+	if err != nil {
+		return fmt.Errorf("%s: %w", *model, err)
+	}
 	if s.task != "classification" {
 		return reportRegression(stdout, tab.Y, out.Reshape(-1))
 	}
@@ -256,7 +426,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
 func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("inspect", "Lists the tensors (name, dtype, shape), metadata and parameter count of a safetensors file.\nUsage: ember inspect model.safetensors", stdout)
+	fs := newFlagSet("inspect", "Lists the tensors (name, dtype, shape), metadata and parameter count of a safetensors file,\nand the network's architecture or the estimator's kind, steps and settings.\nUsage: ember inspect model.safetensors", stdout)
 	if err := fs.Parse(args); err != nil {
 		if err == flagErrHelp {
 			helpText[fs]()
@@ -287,7 +457,12 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		total += t.Numel()
 		fmt.Fprintf(stdout, "%-*s  %-7s  %v\n", w, n, t.DType(), t.Shape())
 	}
-	fmt.Fprintf(stdout, "\nparameters: %s\n", commas(total))
+	kind, isEstimator := f.Metadata[estimator.MetaKind]
+	if isEstimator {
+		fmt.Fprintf(stdout, "\nstored values: %s\n", commas(total))
+	} else {
+		fmt.Fprintf(stdout, "\nparameters: %s\n", commas(total))
+	}
 	if len(f.Metadata) > 0 {
 		fmt.Fprintln(stdout, "\nmetadata:")
 		for _, k := range sortedKeys(f.Metadata) {
@@ -303,7 +478,38 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			fmt.Fprintf(stdout, "\narchitecture:\n%s\n", nn.String(m))
 		}
 	}
+	if isEstimator {
+		est, err := estimator.FromFile(f)
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		printEstimator(stdout, kind, est)
+	}
 	return nil
+}
+
+// printEstimator writes an estimator's kind and, for a pipeline, its steps with their
+// settings.
+func printEstimator(w io.Writer, kind string, est any) {
+	fmt.Fprintf(w, "\nestimator: %s\n", kind)
+	p, ok := est.(*estimator.Pipeline)
+	settings := func(indent string, e any) {
+		if d, all := describe(e), describeFields(e); d != all && !strings.HasSuffix(all, "()") {
+			fmt.Fprintf(w, "%s%s\n%sall settings: %s\n", indent, d, indent, all)
+		} else {
+			fmt.Fprintf(w, "%s%s\n", indent, d)
+		}
+	}
+	if !ok {
+		settings("  ", est)
+		return
+	}
+	fmt.Fprintf(w, "steps:\n")
+	for i, st := range p.Steps {
+		k, _ := estimator.KindOf(st.Estimator)
+		fmt.Fprintf(w, "  %d. %s (%s)\n", i, st.Name, k)
+		settings("     ", st.Estimator)
+	}
 }
 
 func commas(n int) string {
