@@ -3,6 +3,7 @@ package tensor_test
 import (
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/ember-ml/ember/tensor"
@@ -312,6 +313,18 @@ func tolerances(want tensortest.Array) (rtol, atol float64) {
 	return 1e-5, math.Max(1e-6, 2e-7*scale)
 }
 
+// caseTolerances is tolerances, loosened to 1e-3 relative for float32 Cdist on the matrix-product
+// path ("cdist/mm…"): its distances are differences of large squared norms, so their float32
+// rounding (and that of the gradients divided by them) depends on the GEMM's summation order,
+// which differs between the assembly kernels, the pure-Go ones and PyTorch's.
+func caseTolerances(name string, want tensortest.Array) (rtol, atol float64) {
+	rtol, atol = tolerances(want)
+	if strings.HasPrefix(name, "cdist/mm") && want.DType == "float32" {
+		rtol = 1e-3
+	}
+	return rtol, atol
+}
+
 func TestGoldenTensorOps(t *testing.T) { runGolden(t, "../testdata/golden/tensor_ops.json", 300) }
 
 // TestGoldenSortOps checks Sort, ArgSort, TopK and Cdist against PyTorch
@@ -353,7 +366,7 @@ func runGolden(t *testing.T, path string, atLeast int) {
 				if outs[k].DType() != w.DType() {
 					t.Errorf("output %d: dtype %v, want %v", k, outs[k].DType(), w.DType())
 				}
-				rtol, atol := tolerances(want)
+				rtol, atol := caseTolerances(c.Name, want)
 				if err := tensortest.Close(outs[k], w, rtol, atol); err != nil {
 					t.Errorf("output %d: %v\ngot  %v\nwant %v", k, err, outs[k], w)
 				}
@@ -383,7 +396,7 @@ func runGolden(t *testing.T, path string, atLeast int) {
 					t.Errorf("input %d: no gradient", i)
 					continue
 				}
-				rtol, atol := tolerances(*want)
+				rtol, atol := caseTolerances(c.Name, *want)
 				if err := tensortest.Close(g, want.MustTensor(), rtol, atol); err != nil {
 					t.Errorf("grad %d: %v\ngot  %v\nwant %v", i, err, g, want.MustTensor())
 				}
