@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/ember-ml/ember/checkpoint"
 	"github.com/ember-ml/ember/cluster"
 	"github.com/ember-ml/ember/data"
 	"github.com/ember-ml/ember/data/synth"
@@ -140,9 +141,9 @@ func Example_saveLoad() {
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, "model.safetensors")
 	model := nn.Sequential(nn.Linear(2, 10), nn.ReLU(), nn.Linear(10, 1))
-	err := serialize.SaveModel(path, model, nil) // PyTorch's state-dict names, loadable by torch
-	m, file, err := serialize.LoadModel(path)    // rebuilt from the architecture in the metadata
-	_, err = serialize.LoadInto(path, model)     // a state dict (PyTorch's too) into your model
+	err := checkpoint.SaveModel(path, model, nil) // PyTorch's state-dict names, loadable by torch
+	m, file, err := checkpoint.LoadModel(path)    // rebuilt from the architecture in the metadata
+	_, err = checkpoint.LoadInto(path, model)     // a state dict (PyTorch's too) into your model
 	err = serialize.WriteNPY(filepath.Join(dir, "x.npy"), tensor.Ones(3, 2))
 	x, err := serialize.ReadNPY(filepath.Join(dir, "x.npy")) // also ReadNPZ, WriteNPZ, ReadCSV, WriteCSV
 	if err != nil {

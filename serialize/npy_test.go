@@ -194,4 +194,17 @@ func TestCSVRoundTrip(t *testing.T) {
 	if err := serialize.WriteCSV(p, []string{"a"}, x); err == nil {
 		t.Fatal("header/column mismatch accepted")
 	}
+	for text, want := range map[string]string{
+		"a,b\n1,2\n3,x\n": `line 3, column 2 ("b"): cannot parse "x"`,
+		"a,b\n1,2\n3\n":   "line 3 has 1 fields, the header has 2",
+		"a,b\n\n":         "no values",
+		"":                "header row is required",
+	} {
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := serialize.ReadCSV(p); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: error %v, want %q", text, err, want)
+		}
+	}
 }

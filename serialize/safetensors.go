@@ -1,5 +1,6 @@
-// Package serialize saves and loads tensors and models: the safetensors format (readable by
-// PyTorch and Hugging Face tools), NumPy's .npy and .npz, CSV, and training checkpoints.
+// Package serialize reads and writes tensor file formats: safetensors (readable by PyTorch
+// and Hugging Face tools), NumPy's .npy and .npz, and CSV. It knows nothing about models: model
+// files and training checkpoints are package checkpoint's, built on these.
 //
 // Rules: every reader treats its input as untrusted — it never panics, never allocates more
 // than the input can justify, and names the problem and its byte offset in the error; every

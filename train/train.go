@@ -23,11 +23,11 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/ember-ml/ember/checkpoint"
 	"github.com/ember-ml/ember/data"
 	"github.com/ember-ml/ember/nn"
 	"github.com/ember-ml/ember/optim"
 	"github.com/ember-ml/ember/optim/lr"
-	"github.com/ember-ml/ember/serialize"
 	"github.com/ember-ml/ember/tensor"
 )
 
@@ -257,7 +257,7 @@ func Fit(ctx context.Context, cfg Config) (*History, error) {
 		if cfg.CheckpointDir != "" {
 			if l := monitoredLoss(rec); l < bestLoss {
 				bestLoss = l
-				if err := serialize.SaveModel(filepath.Join(cfg.CheckpointDir, "best.safetensors"), cfg.Model, map[string]string{"ember.epoch": fmt.Sprint(epoch)}); err != nil {
+				if err := checkpoint.SaveModel(filepath.Join(cfg.CheckpointDir, "best.safetensors"), cfg.Model, map[string]string{"ember.epoch": fmt.Sprint(epoch)}); err != nil {
 					out.finish()
 					return h, err
 				}
@@ -614,7 +614,7 @@ func saveCheckpoint(cfg Config, h *History, epoch int) error {
 	if err != nil {
 		return err
 	}
-	return serialize.SaveCheckpoint(filepath.Join(cfg.CheckpointDir, "last.safetensors"), serialize.Checkpoint{
+	return checkpoint.Save(filepath.Join(cfg.CheckpointDir, "last.safetensors"), checkpoint.State{
 		Model: cfg.Model, Optimizer: cfg.Optimizer, Scheduler: cfg.Scheduler, StepScheduler: cfg.StepScheduler, Plateau: cfg.Plateau, Epoch: epoch,
 		Extra: map[string]string{"history": string(hb)},
 	})
@@ -622,8 +622,8 @@ func saveCheckpoint(cfg Config, h *History, epoch int) error {
 
 // resume loads cfg.Resume into the run's objects and history and returns the epochs done.
 func resume(cfg Config, h *History) (int, error) {
-	c := serialize.Checkpoint{Model: cfg.Model, Optimizer: cfg.Optimizer, Scheduler: cfg.Scheduler, StepScheduler: cfg.StepScheduler, Plateau: cfg.Plateau}
-	if err := serialize.LoadCheckpoint(cfg.Resume, &c); err != nil {
+	c := checkpoint.State{Model: cfg.Model, Optimizer: cfg.Optimizer, Scheduler: cfg.Scheduler, StepScheduler: cfg.StepScheduler, Plateau: cfg.Plateau}
+	if err := checkpoint.Load(cfg.Resume, &c); err != nil {
 		return 0, err
 	}
 	var hist []epochJSON

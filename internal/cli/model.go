@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ember-ml/ember/checkpoint"
 	"github.com/ember-ml/ember/data"
 	"github.com/ember-ml/ember/estimator"
 	"github.com/ember-ml/ember/nn"
@@ -97,11 +98,11 @@ func loadSavedModel(path string) (*savedModel, error) {
 }
 
 // networkFromFile rebuilds a network from the architecture in a file's metadata, as
-// serialize.LoadModel does.
+// checkpoint.LoadModel does.
 func networkFromFile(f *serialize.File) (nn.Module, error) {
-	spec, ok := f.Metadata[serialize.MetaArchitecture]
+	spec, ok := f.Metadata[checkpoint.MetaArchitecture]
 	if !ok {
-		return nil, fmt.Errorf("no %q metadata: the model was not built from standard layers; rebuild it in code and use LoadInto", serialize.MetaArchitecture)
+		return nil, fmt.Errorf("no %q metadata: the model was not built from standard layers; rebuild it in code and use LoadInto", checkpoint.MetaArchitecture)
 	}
 	m, err := nn.UnmarshalSpec(spec)
 	if err != nil {
@@ -473,7 +474,7 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			fmt.Fprintf(stdout, "  %s: %s\n", k, v)
 		}
 	}
-	if spec, ok := f.Metadata[serialize.MetaArchitecture]; ok {
+	if spec, ok := f.Metadata[checkpoint.MetaArchitecture]; ok {
 		if m, err := nn.UnmarshalSpec(spec); err == nil {
 			fmt.Fprintf(stdout, "\narchitecture:\n%s\n", nn.String(m))
 		}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ember-ml/ember/checkpoint"
 	"github.com/ember-ml/ember/data"
 	"github.com/ember-ml/ember/data/synth"
 	"github.com/ember-ml/ember/internal/bench"
@@ -20,7 +21,6 @@ import (
 	"github.com/ember-ml/ember/nn"
 	"github.com/ember-ml/ember/optim"
 	"github.com/ember-ml/ember/optim/lr"
-	"github.com/ember-ml/ember/serialize"
 	"github.com/ember-ml/ember/tensor"
 	"github.com/ember-ml/ember/train"
 )
@@ -564,7 +564,7 @@ func saveTrained(path string, model nn.Module, ds *dataset, features []string, t
 	if scaler != nil {
 		meta[metaScaler] = js(scalerMeta{Mean: scaler.Mean.Float64s(), Scale: scaler.Scale.Float64s()})
 	}
-	return serialize.SaveModel(path, model, meta)
+	return checkpoint.SaveModel(path, model, meta)
 }
 
 // trainedMeta is the metadata every model file written by train holds: the task, the feature

@@ -5,7 +5,7 @@
   Linear(5, 2)) in the safetensors layout (written here by hand: 8-byte header length,
   JSON header, little-endian data), plus x and PyTorch's output for it;
 - ember_file_torch_output: ember_mlp.safetensors (written by Ember:
-  go test ./serialize -update) loaded into the same PyTorch model, and its output for x;
+  go test ./checkpoint -update) loaded into the same PyTorch model, and its output for x;
 - npy/*.npy and npz/*.npz: arrays numpy saved, with their expected values.
 
 Run after updating ember_mlp.safetensors:  /usr/bin/python3 testdata/golden/gen_serialize.py

@@ -1,10 +1,11 @@
-package serialize_test
+package checkpoint_test
 
 import (
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/ember-ml/ember/checkpoint"
 	"github.com/ember-ml/ember/data"
 	"github.com/ember-ml/ember/data/synth"
 	"github.com/ember-ml/ember/nn"
@@ -56,15 +57,15 @@ func TestResumeIsBitIdentical(t *testing.T) {
 	first := newRun(11)
 	first.epochs(3)
 	path := filepath.Join(t.TempDir(), "ckpt.safetensors")
-	err := serialize.SaveCheckpoint(path, serialize.Checkpoint{Model: first.model, Optimizer: first.opt, Scheduler: first.sched, Epoch: 3,
+	err := checkpoint.Save(path, checkpoint.State{Model: first.model, Optimizer: first.opt, Scheduler: first.sched, Epoch: 3,
 		Extra: map[string]string{"history": "[1,2,3]"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	tensor.ManualSeed(999) // the resumed process starts from different random state
 	second := newRun(12)
-	c := serialize.Checkpoint{Model: second.model, Optimizer: second.opt, Scheduler: second.sched}
-	if err := serialize.LoadCheckpoint(path, &c); err != nil {
+	c := checkpoint.State{Model: second.model, Optimizer: second.opt, Scheduler: second.sched}
+	if err := checkpoint.Load(path, &c); err != nil {
 		t.Fatal(err)
 	}
 	if c.Epoch != 3 || c.Extra["history"] != "[1,2,3]" {
@@ -90,20 +91,54 @@ func TestCheckpointMismatchIsAnError(t *testing.T) {
 	r := newRun(1)
 	r.epochs(1)
 	path := filepath.Join(t.TempDir(), "c.safetensors")
-	if err := serialize.SaveCheckpoint(path, serialize.Checkpoint{Model: r.model, Optimizer: r.opt, Epoch: 1}); err != nil {
+	if err := checkpoint.Save(path, checkpoint.State{Model: r.model, Optimizer: r.opt, Epoch: 1}); err != nil {
 		t.Fatal(err)
 	}
 	other := nn.Sequential(nn.Linear(2, 8))
-	err := serialize.LoadCheckpoint(path, &serialize.Checkpoint{Model: other})
+	err := checkpoint.Load(path, &checkpoint.State{Model: other})
 	if err == nil || !strings.Contains(err.Error(), "checkpoint") {
 		t.Fatalf("error %v", err)
 	}
 	sgd := optim.SGD(r.model.Parameters())
-	err = serialize.LoadCheckpoint(path, &serialize.Checkpoint{Model: r.model, Optimizer: sgd})
+	err = checkpoint.Load(path, &checkpoint.State{Model: r.model, Optimizer: sgd})
 	if err == nil || !strings.Contains(err.Error(), "Adam") {
 		t.Fatalf("optimizer mismatch error %v", err)
 	}
-	if err := serialize.LoadCheckpoint(golden+"torch_mlp.safetensors", &serialize.Checkpoint{Model: r.model}); err == nil {
+	if err := checkpoint.Load(golden+"torch_mlp.safetensors", &checkpoint.State{Model: r.model}); err == nil {
 		t.Fatal("a plain state dict accepted as a checkpoint")
+	}
+}
+
+// TestCorruptCheckpointIsAnError edits a saved checkpoint's metadata: each bad value is an
+// error naming it, never a panic.
+func TestCorruptCheckpointIsAnError(t *testing.T) {
+	r := newRun(1)
+	r.epochs(1)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "c.safetensors")
+	if err := checkpoint.Save(path, checkpoint.State{Model: r.model, Optimizer: r.opt, Scheduler: r.sched, Epoch: 1}); err != nil {
+		t.Fatal(err)
+	}
+	for key, c := range map[string]struct{ value, want string }{
+		"ember.epoch":                {"x", "bad epoch"},
+		"ember.optimizer.steps":      {`{"99":1}`, "optimizer state for parameter \"99\""},
+		"ember.optimizer.groups":     {"[", "malformed optimizer metadata"},
+		"ember.scheduler.last_epoch": {"", "no scheduler position"},
+		"ember.rng":                  {"!!", "bad generator state"},
+	} {
+		f, err := serialize.ReadSafetensors(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Metadata[key] = c.value
+		bad := filepath.Join(dir, "bad.safetensors")
+		if err := serialize.WriteSafetensors(bad, f.Tensors, f.Names, f.Metadata); err != nil {
+			t.Fatal(err)
+		}
+		fresh := newRun(1)
+		err = checkpoint.Load(bad, &checkpoint.State{Model: fresh.model, Optimizer: fresh.opt, Scheduler: fresh.sched})
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s=%q: error %v, want %q", key, c.value, err, c.want)
+		}
 	}
 }

@@ -1,9 +1,10 @@
-package serialize
+package checkpoint
 
 import (
 	"fmt"
 
 	"github.com/ember-ml/ember/nn"
+	"github.com/ember-ml/ember/serialize"
 	"github.com/ember-ml/ember/tensor"
 )
 
@@ -30,13 +31,13 @@ func SaveModel(path string, m any, extra map[string]string) error {
 		tensors[e.Name] = e.Tensor
 		names = append(names, e.Name)
 	}
-	return WriteSafetensors(path, tensors, names, meta)
+	return serialize.WriteSafetensors(path, tensors, names, meta)
 }
 
 // LoadInto reads a safetensors state dict into m by name; every entry must match in name and
 // shape (the error names the entry and both shapes).
-func LoadInto(path string, m any) (*File, error) {
-	f, err := ReadSafetensors(path)
+func LoadInto(path string, m any) (*serialize.File, error) {
+	f, err := serialize.ReadSafetensors(path)
 	if err != nil {
 		return nil, err
 	}
@@ -48,8 +49,8 @@ func LoadInto(path string, m any) (*File, error) {
 
 // LoadModel rebuilds a model from the architecture stored in a file's metadata and loads its
 // weights, without the code that built it.
-func LoadModel(path string) (nn.Module, *File, error) {
-	f, err := ReadSafetensors(path)
+func LoadModel(path string) (nn.Module, *serialize.File, error) {
+	f, err := serialize.ReadSafetensors(path)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -1,22 +1,25 @@
-package serialize
+package checkpoint
 
 import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/ember-ml/ember/nn"
 	"github.com/ember-ml/ember/optim"
 	"github.com/ember-ml/ember/optim/lr"
+	"github.com/ember-ml/ember/serialize"
 	"github.com/ember-ml/ember/tensor"
 )
 
-// Checkpoint is everything needed to resume training exactly: the model, the optimizer's
+// State is everything needed to resume training exactly: the model, the optimizer's
 // state (moments, step counts, current hyperparameters), the scheduler's position, the epoch,
 // the random generator's state and any extra strings (the fit loop stores its history).
-type Checkpoint struct {
+type State struct {
 	Model     any
 	Optimizer *optim.Optimizer // optional
 	Scheduler lr.Scheduler     // optional
@@ -57,10 +60,10 @@ func params(o *optim.Optimizer) []*tensor.Tensor {
 	return ps
 }
 
-// SaveCheckpoint writes c atomically as a safetensors file: the model's tensors as
+// Save writes c atomically as a safetensors file: the model's tensors as
 // "model.<name>", the optimizer's buffers as "optimizer.<param index>.<buffer>", and the rest
 // as metadata.
-func SaveCheckpoint(path string, c Checkpoint) error {
+func Save(path string, c State) error {
 	tensors := map[string]*tensor.Tensor{}
 	var names []string
 	add := func(name string, t *tensor.Tensor) {
@@ -79,7 +82,7 @@ func SaveCheckpoint(path string, c Checkpoint) error {
 				continue
 			}
 			steps[strconv.Itoa(i)] = st.Step
-			for _, b := range sortedKeys(st.Buffers) {
+			for _, b := range slices.Sorted(maps.Keys(st.Buffers)) {
 				add(fmt.Sprintf("optimizer.%d.%s", i, b), st.Buffers[b])
 			}
 		}
@@ -110,7 +113,7 @@ func SaveCheckpoint(path string, c Checkpoint) error {
 	for k, v := range c.Extra {
 		meta[metaExtra+k] = v
 	}
-	return WriteSafetensors(path, tensors, names, meta)
+	return serialize.WriteSafetensors(path, tensors, names, meta)
 }
 
 // plateauJSON is a ReduceLROnPlateau state in checkpoint metadata.
@@ -126,10 +129,11 @@ func mustJSON(v any) string {
 	return string(b)
 }
 
-// LoadCheckpoint restores a checkpoint into c's model, optimizer, scheduler and generator
-// (built the same way as when it was saved) and fills c.Epoch and c.Extra.
-func LoadCheckpoint(path string, c *Checkpoint) error {
-	f, err := ReadSafetensors(path)
+// Load restores a checkpoint into c's model, optimizer, scheduler and generator
+// (built the same way as when it was saved) and fills c.Epoch and c.Extra. After an error
+// they may be partly restored: rebuild them before training.
+func Load(path string, c *State) error {
+	f, err := serialize.ReadSafetensors(path)
 	if err != nil {
 		return err
 	}
@@ -167,6 +171,11 @@ func LoadCheckpoint(path string, c *Checkpoint) error {
 			g.LR, g.Momentum, g.Beta1, g.InitialLR = groups[i].LR, groups[i].Momentum, groups[i].Beta1, groups[i].InitialLR
 		}
 		ps := params(o)
+		for key := range steps {
+			if i, err := strconv.Atoi(key); err != nil || i < 0 || i >= len(ps) {
+				return fail("optimizer state for parameter %q, but the optimizer has %d", key, len(ps))
+			}
+		}
 		for i, p := range ps {
 			step, ok := steps[strconv.Itoa(i)]
 			if !ok {
@@ -177,18 +186,13 @@ func LoadCheckpoint(path string, c *Checkpoint) error {
 			prefix := fmt.Sprintf("optimizer.%d.", i)
 			for name, t := range f.Tensors {
 				if b, ok := strings.CutPrefix(name, prefix); ok {
-					if !sameShape(t.Shape(), p.Shape()) || t.DType() != p.DType() {
+					if !slices.Equal(t.Shape(), p.Shape()) || t.DType() != p.DType() {
 						return fail("optimizer buffer %s has shape %v %v, parameter %d has %v %v", name, t.Shape(), t.DType(), i, p.Shape(), p.DType())
 					}
 					st.Buffers[b] = t.Contiguous().Clone()
 				}
 			}
 			o.SetState(p, st)
-		}
-		for key := range steps {
-			if i, err := strconv.Atoi(key); err != nil || i < 0 || i >= len(ps) {
-				return fail("optimizer state for parameter %q, but the optimizer has %d", key, len(ps))
-			}
 		}
 	}
 	if c.Scheduler != nil {
@@ -236,16 +240,4 @@ func LoadCheckpoint(path string, c *Checkpoint) error {
 		}
 	}
 	return nil
-}
-
-func sameShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
