@@ -1,11 +1,10 @@
 package cluster
 
 import (
-	"fmt"
-	"math"
 	"runtime"
 	"sync"
 
+	"github.com/ember-ml/ember/internal/inputs"
 	"github.com/ember-ml/ember/tensor"
 )
 
@@ -31,62 +30,20 @@ func (m matrix) toTensor() *tensor.Tensor {
 
 // readX validates X (2-D, at least one sample and feature, finite) and copies it to float64.
 func readX(op string, X *tensor.Tensor) (matrix, error) {
-	if X == nil {
-		return matrix{}, fmt.Errorf("%s: X is nil", op)
+	data, n, d, err := inputs.ReadX(op, X, inputs.RejectNaN)
+	if err != nil {
+		return matrix{}, err
 	}
-	if X.Dim() != 2 {
-		return matrix{}, fmt.Errorf("%s: X must be 2-D [samples, features], got shape %v", op, X.Shape())
-	}
-	n, d := X.Size(0), X.Size(1)
-	if n == 0 || d == 0 {
-		return matrix{}, fmt.Errorf("%s: X has shape %v: need at least one sample and one feature", op, X.Shape())
-	}
-	if X.DType() == tensor.Bool {
-		return matrix{}, fmt.Errorf("%s: X must be numeric, got bool", op)
-	}
-	m := matrix{data: float64s(X), n: n, d: d}
-	for i, v := range m.data {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return matrix{}, fmt.Errorf("%s: X contains %g (sample %d, feature %d)", op, v, i/d, i%d)
-		}
-	}
-	return m, nil
-}
-
-// float64s returns a float64 copy of X's elements in row-major order, converting a
-// contiguous float32 or float64 tensor with one plain loop (X.Float64s converts element by
-// element through strided walks).
-func float64s(X *tensor.Tensor) []float64 {
-	switch X.DType() {
-	case tensor.Float32:
-		if src := X.HostFloat32(); src != nil {
-			out := make([]float64, len(src))
-			for i, v := range src {
-				out[i] = float64(v)
-			}
-			return out
-		}
-	case tensor.Float64:
-		if src := X.HostFloat64(); src != nil {
-			return append([]float64(nil), src...)
-		}
-	}
-	return X.Float64s()
+	return matrix{data: data, n: n, d: d}, nil
 }
 
 // readFitted reads X for Predict or Transform of an estimator fitted on d features.
 func readFitted(op string, X *tensor.Tensor, d int) (matrix, error) {
-	if d == 0 {
-		return matrix{}, fmt.Errorf("%s: not fitted: call Fit first", op)
-	}
-	m, err := readX(op, X)
+	data, n, err := inputs.ReadFitted(op, X, d, inputs.RejectNaN)
 	if err != nil {
 		return matrix{}, err
 	}
-	if m.d != d {
-		return matrix{}, fmt.Errorf("%s: X has %d features, but the estimator was fitted with %d", op, m.d, d)
-	}
-	return m, nil
+	return matrix{data: data, n: n, d: d}, nil
 }
 
 func sqDist(a, b []float64) float64 {

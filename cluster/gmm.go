@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -284,7 +285,7 @@ func (gm *GaussianMixture) readPrecisions(d int) ([][]float64, error) {
 	default:
 		want, blocks, size = []int{k}, k, 1
 	}
-	if !equalShape(t.Shape(), want) {
+	if !slices.Equal(t.Shape(), want) {
 		return nil, fmt.Errorf("gmm: PrecisionsInit has shape %v, want %v for %q", t.Shape(), want, gm.CovarianceType)
 	}
 	v, err := readVector("gmm: PrecisionsInit", t.Reshape(blocks*size), blocks*size)
@@ -309,18 +310,6 @@ func (gm *GaussianMixture) readPrecisions(d int) ([][]float64, error) {
 		}
 	}
 	return out, nil
-}
-
-func equalShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // precisionCholesky returns the lower Cholesky factor of a symmetric positive-definite

@@ -2,6 +2,7 @@ package cluster_test
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -96,7 +97,7 @@ func TestGaussianMixtureMatchesScikitLearn(t *testing.T) {
 				gm.NIter, gm.Converged, gm.LowerBound, c.NIter, c.Converged, c.LowerBound)
 		}
 		pred, err := gm.Predict(X)
-		if err != nil || !slicesEqual(pred.Int64s(), c.Predict) {
+		if err != nil || !slices.Equal(pred.Int64s(), c.Predict) {
 			t.Errorf("%s max_iter %d: predict differs (%v)", name, c.MaxIter, err)
 		}
 		proba, err := gm.PredictProba(X)

@@ -2,6 +2,7 @@ package cluster_test
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -40,14 +41,14 @@ func TestMeanShiftMatchesScikitLearn(t *testing.T) {
 		if err := tensortest.Close(ms.ClusterCenters, tensor.FromRows(c.Centers), 1e-8, 1e-8); err != nil {
 			t.Errorf("%s: centres: %v", c.Name, err)
 		}
-		if !slicesEqual(ms.Labels.Int64s(), c.Labels) {
+		if !slices.Equal(ms.Labels.Int64s(), c.Labels) {
 			t.Errorf("%s: labels differ from sklearn's", c.Name)
 		}
 		if ms.NIter != c.NIter {
 			t.Errorf("%s: NIter %d, sklearn %d", c.Name, ms.NIter, c.NIter)
 		}
 		pred, err := ms.Predict(tensor.FromRows(c.PredictX))
-		if err != nil || !slicesEqual(pred.Int64s(), c.Predict) {
+		if err != nil || !slices.Equal(pred.Int64s(), c.Predict) {
 			t.Errorf("%s: predict %v (%v), sklearn %v", c.Name, pred, err, c.Predict)
 		}
 	}

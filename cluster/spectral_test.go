@@ -2,6 +2,7 @@ package cluster_test
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -198,21 +199,9 @@ func TestSpectralSeparatesCircles(t *testing.T) {
 	if err := again.Fit(X); err != nil {
 		t.Fatal(err)
 	}
-	if !slicesEqual(labels.Int64s(), again.Labels.Int64s()) {
+	if !slices.Equal(labels.Int64s(), again.Labels.Int64s()) {
 		t.Error("two fits with the same seed differ")
 	}
-}
-
-func slicesEqual(a, b []int64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // TestSpectralEmbeddingIsolatedNode: a sample with no affinity to the others gets degree 1,

@@ -1,145 +1,27 @@
 package cluster
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 
+	"github.com/ember-ml/ember/internal/state"
 	"github.com/ember-ml/ember/tensor"
 )
 
 // Persistence: MarshalState returns an estimator's settings and scalar fitted attributes as
 // JSON (scikit-learn's names) and its fitted arrays by name; UnmarshalState restores them,
 // checking every array's dtype, shape, values and indices, so that a corrupted state is an
-// error and never a panic later. Helpers shared by the estimators of this package follow.
-
-// marshalParams encodes the JSON params of a state.
-func marshalParams(op string, v any) ([]byte, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", op, err)
-	}
-	return b, nil
-}
-
-// unmarshalParams decodes JSON params into v, rejecting unknown fields and trailing data.
-func unmarshalParams(op string, params []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(params))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("%s: bad params: %w", op, err)
-	}
-	if dec.More() {
-		return fmt.Errorf("%s: bad params: trailing data after the JSON object", op)
-	}
-	return nil
-}
-
-// stateArray returns arrays[name] after checking its dtype and shape; -1 in shape matches
-// any size.
-func stateArray(op string, arrays map[string]*tensor.Tensor, name string, dt tensor.DType, shape ...int) (*tensor.Tensor, error) {
-	t, ok := arrays[name]
-	if !ok || t == nil {
-		return nil, fmt.Errorf("%s: missing array %q", op, name)
-	}
-	if t.DType() != dt {
-		return nil, fmt.Errorf("%s: array %q has dtype %v, want %v", op, name, t.DType(), dt)
-	}
-	got := t.Shape()
-	ok = len(got) == len(shape)
-	for i := 0; ok && i < len(shape); i++ {
-		ok = shape[i] < 0 || got[i] == shape[i]
-	}
-	if !ok {
-		return nil, fmt.Errorf("%s: array %q has shape %v, want %v (-1: any)", op, name, got, shape)
-	}
-	return t, nil
-}
-
-// stateFloats returns the finite float64 values of arrays[name] and its shape.
-func stateFloats(op string, arrays map[string]*tensor.Tensor, name string, shape ...int) ([]float64, []int, error) {
-	t, err := stateArray(op, arrays, name, tensor.Float64, shape...)
-	if err != nil {
-		return nil, nil, err
-	}
-	v := t.Float64s()
-	for i, x := range v {
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return nil, nil, fmt.Errorf("%s: array %q holds %g at %d", op, name, x, i)
-		}
-	}
-	return v, t.Shape(), nil
-}
+// error and never a panic later. The checks are internal/state's, shared by all estimator
+// packages; this package's own helpers follow.
 
 // stateMatrix returns arrays[name] as a finite float64 matrix [rows, cols] (-1: any).
 func stateMatrix(op string, arrays map[string]*tensor.Tensor, name string, rows, cols int) (matrix, error) {
-	v, shape, err := stateFloats(op, arrays, name, rows, cols)
+	v, shape, err := state.Floats(op, arrays, name, rows, cols)
 	if err != nil {
 		return matrix{}, err
 	}
 	return matrix{data: v, n: shape[0], d: shape[1]}, nil
-}
-
-// stateLabels returns the int64 vector arrays[name] of length n (-1: any), every value in
-// [lo, hi).
-func stateLabels(op string, arrays map[string]*tensor.Tensor, name string, n, lo, hi int) ([]int64, error) {
-	t, err := stateArray(op, arrays, name, tensor.Int64, n)
-	if err != nil {
-		return nil, err
-	}
-	v := t.Int64s()
-	for i, l := range v {
-		if l < int64(lo) || l >= int64(hi) {
-			return nil, fmt.Errorf("%s: array %q holds %d at %d, want a value in [%d, %d)", op, name, l, i, lo, hi)
-		}
-	}
-	return v, nil
-}
-
-// stateSetting checks an optional setting tensor (InitCenters, Seeds…): numeric, finite,
-// with the given shape (-1: any; none: any shape). A missing one is nil.
-func stateSetting(op string, arrays map[string]*tensor.Tensor, name string, shape ...int) (*tensor.Tensor, error) {
-	t, ok := arrays[name]
-	if !ok {
-		return nil, nil
-	}
-	if t == nil || t.DType() == tensor.Bool {
-		return nil, fmt.Errorf("%s: array %q must be numeric", op, name)
-	}
-	if len(shape) == 0 {
-		shape = t.Shape()
-	}
-	if _, _, err := stateFloats(op, map[string]*tensor.Tensor{name: t.To(tensor.Float64)}, name, shape...); err != nil {
-		return nil, err
-	}
-	return t.Clone(), nil
-}
-
-// putSetting adds an optional setting tensor to arrays.
-func putSetting(arrays map[string]*tensor.Tensor, name string, t *tensor.Tensor) {
-	if t != nil {
-		arrays[name] = t.Clone()
-	}
-}
-
-// settingsError reports restored settings that Fit would refuse, dropping the estimator's
-// prefix that err repeats.
-func settingsError(op string, err error) error {
-	name, _, _ := strings.Cut(op, ":")
-	return fmt.Errorf("%s: %s", op, strings.TrimPrefix(err.Error(), name+": "))
-}
-
-func notFitted(op string) error { return fmt.Errorf("%s: not fitted: call Fit first", op) }
-
-// needFeatures checks a restored number of features.
-func needFeatures(op string, d int) error {
-	if d < 1 {
-		return fmt.Errorf("%s: n_features_in must be ≥ 1, got %d", op, d)
-	}
-	return nil
 }
 
 func intsOf(v []int64) []int {
@@ -170,15 +52,15 @@ type kmeansState struct {
 func (km *KMeans) MarshalState() ([]byte, map[string]*tensor.Tensor, error) {
 	const op = "kmeans: marshal state"
 	if km.NFeaturesIn == 0 || km.Labels == nil {
-		return nil, nil, notFitted(op)
+		return nil, nil, state.NotFitted(op)
 	}
-	params, err := marshalParams(op, kmeansState{km.NClusters, km.Init, km.NInit, km.MaxIter, km.Tol,
+	params, err := state.MarshalParams(op, kmeansState{km.NClusters, km.Init, km.NInit, km.MaxIter, km.Tol,
 		km.Algorithm, km.RandomState, km.Inertia, km.NIter, km.NFeaturesIn})
 	if err != nil {
 		return nil, nil, err
 	}
 	arrays := map[string]*tensor.Tensor{"cluster_centers": km.centers.toTensor(), "labels": km.Labels.Clone()}
-	putSetting(arrays, "init_centers", km.InitCenters)
+	state.PutSetting(arrays, "init_centers", km.InitCenters)
 	return params, arrays, nil
 }
 
@@ -186,23 +68,23 @@ func (km *KMeans) MarshalState() ([]byte, map[string]*tensor.Tensor, error) {
 func (km *KMeans) UnmarshalState(params []byte, arrays map[string]*tensor.Tensor) error {
 	const op = "kmeans: unmarshal state"
 	var s kmeansState
-	if err := unmarshalParams(op, params, &s); err != nil {
+	if err := state.UnmarshalParams(op, params, &s); err != nil {
 		return err
 	}
 	r := KMeans{NClusters: s.NClusters, Init: s.Init, NInit: s.NInit, MaxIter: s.MaxIter, Tol: s.Tol,
 		Algorithm: s.Algorithm, RandomState: s.RandomState, Inertia: s.Inertia, NIter: s.NIter, NFeaturesIn: s.NFeaturesIn}
 	var err error
-	if r.InitCenters, err = stateSetting(op, arrays, "init_centers", s.NClusters, s.NFeaturesIn); err != nil {
+	if r.InitCenters, err = state.Setting(op, arrays, "init_centers", s.NClusters, s.NFeaturesIn); err != nil {
 		return err
 	}
-	labels, err := stateLabels(op, arrays, "labels", -1, 0, s.NClusters)
+	labels, err := state.Indices(op, arrays, "labels", -1, 0, s.NClusters)
 	if err != nil {
 		return err
 	}
 	if err := r.check(len(labels), s.NFeaturesIn); err != nil {
-		return settingsError(op, err)
+		return state.SettingsError(op, err)
 	}
-	if err := needFeatures(op, s.NFeaturesIn); err != nil {
+	if err := state.NeedFeatures(op, s.NFeaturesIn); err != nil {
 		return err
 	}
 	if r.centers, err = stateMatrix(op, arrays, "cluster_centers", s.NClusters, s.NFeaturesIn); err != nil {
@@ -245,9 +127,9 @@ type miniBatchState struct {
 func (m *MiniBatchKMeans) MarshalState() ([]byte, map[string]*tensor.Tensor, error) {
 	const op = "minibatch kmeans: marshal state"
 	if m.NFeaturesIn == 0 || m.Labels == nil || m.gen == nil {
-		return nil, nil, notFitted(op)
+		return nil, nil, state.NotFitted(op)
 	}
-	params, err := marshalParams(op, miniBatchState{m.NClusters, m.Init, m.MaxIter, m.BatchSize, m.Tol,
+	params, err := state.MarshalParams(op, miniBatchState{m.NClusters, m.Init, m.MaxIter, m.BatchSize, m.Tol,
 		m.MaxNoImprovement, m.InitSize, m.NInit, m.ReassignmentRatio, m.RandomState, m.Inertia, m.NIter,
 		m.NSteps, m.NFeaturesIn, m.batch, m.sinceReassig, m.gen.State()})
 	if err != nil {
@@ -255,7 +137,7 @@ func (m *MiniBatchKMeans) MarshalState() ([]byte, map[string]*tensor.Tensor, err
 	}
 	arrays := map[string]*tensor.Tensor{"cluster_centers": m.centers.toTensor(), "labels": m.Labels.Clone(),
 		"counts": tensor.FromSlice(slices.Clone(m.counts), len(m.counts))}
-	putSetting(arrays, "init_centers", m.InitCenters)
+	state.PutSetting(arrays, "init_centers", m.InitCenters)
 	return params, arrays, nil
 }
 
@@ -263,7 +145,7 @@ func (m *MiniBatchKMeans) MarshalState() ([]byte, map[string]*tensor.Tensor, err
 func (m *MiniBatchKMeans) UnmarshalState(params []byte, arrays map[string]*tensor.Tensor) error {
 	const op = "minibatch kmeans: unmarshal state"
 	var s miniBatchState
-	if err := unmarshalParams(op, params, &s); err != nil {
+	if err := state.UnmarshalParams(op, params, &s); err != nil {
 		return err
 	}
 	r := MiniBatchKMeans{NClusters: s.NClusters, Init: s.Init, MaxIter: s.MaxIter, BatchSize: s.BatchSize,
@@ -271,15 +153,15 @@ func (m *MiniBatchKMeans) UnmarshalState(params []byte, arrays map[string]*tenso
 		ReassignmentRatio: s.ReassignmentRatio, RandomState: s.RandomState, Inertia: s.Inertia, NIter: s.NIter,
 		NSteps: s.NSteps, NFeaturesIn: s.NFeaturesIn, batch: s.Batch, sinceReassig: s.SinceReassig}
 	var err error
-	if r.InitCenters, err = stateSetting(op, arrays, "init_centers", s.NClusters, s.NFeaturesIn); err != nil {
+	if r.InitCenters, err = state.Setting(op, arrays, "init_centers", s.NClusters, s.NFeaturesIn); err != nil {
 		return err
 	}
-	labels, err := stateLabels(op, arrays, "labels", -1, 0, s.NClusters)
+	labels, err := state.Indices(op, arrays, "labels", -1, 0, s.NClusters)
 	if err != nil {
 		return err
 	}
 	if err := r.check(max(len(labels), s.NClusters)); err != nil { // PartialFit may label fewer rows than k
-		return settingsError(op, err)
+		return state.SettingsError(op, err)
 	}
 	switch {
 	case s.Batch < 1 || s.Batch > s.BatchSize:
@@ -287,13 +169,13 @@ func (m *MiniBatchKMeans) UnmarshalState(params []byte, arrays map[string]*tenso
 	case s.SinceReassig < 0 || s.NSteps < 0 || s.NIter < 0:
 		return fmt.Errorf("%s: since_reassign, n_steps and n_iter must be ≥ 0, got %d, %d, %d", op, s.SinceReassig, s.NSteps, s.NIter)
 	}
-	if err := needFeatures(op, s.NFeaturesIn); err != nil {
+	if err := state.NeedFeatures(op, s.NFeaturesIn); err != nil {
 		return err
 	}
 	if r.centers, err = stateMatrix(op, arrays, "cluster_centers", s.NClusters, s.NFeaturesIn); err != nil {
 		return err
 	}
-	if r.counts, _, err = stateFloats(op, arrays, "counts", s.NClusters); err != nil {
+	if r.counts, _, err = state.Floats(op, arrays, "counts", s.NClusters); err != nil {
 		return err
 	}
 	for c, n := range r.counts {
@@ -329,15 +211,15 @@ type meanShiftState struct {
 func (ms *MeanShift) MarshalState() ([]byte, map[string]*tensor.Tensor, error) {
 	const op = "meanshift: marshal state"
 	if ms.NFeaturesIn == 0 || ms.Labels == nil {
-		return nil, nil, notFitted(op)
+		return nil, nil, state.NotFitted(op)
 	}
-	params, err := marshalParams(op, meanShiftState{ms.Bandwidth, ms.BinSeeding, ms.MinBinFreq, ms.ClusterAll,
+	params, err := state.MarshalParams(op, meanShiftState{ms.Bandwidth, ms.BinSeeding, ms.MinBinFreq, ms.ClusterAll,
 		ms.MaxIter, ms.NIter, ms.NFeaturesIn})
 	if err != nil {
 		return nil, nil, err
 	}
 	arrays := map[string]*tensor.Tensor{"cluster_centers": ms.centers.toTensor(), "labels": ms.Labels.Clone()}
-	putSetting(arrays, "seeds", ms.Seeds)
+	state.PutSetting(arrays, "seeds", ms.Seeds)
 	return params, arrays, nil
 }
 
@@ -345,7 +227,7 @@ func (ms *MeanShift) MarshalState() ([]byte, map[string]*tensor.Tensor, error) {
 func (ms *MeanShift) UnmarshalState(params []byte, arrays map[string]*tensor.Tensor) error {
 	const op = "meanshift: unmarshal state"
 	var s meanShiftState
-	if err := unmarshalParams(op, params, &s); err != nil {
+	if err := state.UnmarshalParams(op, params, &s); err != nil {
 		return err
 	}
 	r := MeanShift{Bandwidth: s.Bandwidth, BinSeeding: s.BinSeeding, MinBinFreq: s.MinBinFreq,
@@ -356,11 +238,11 @@ func (ms *MeanShift) UnmarshalState(params []byte, arrays map[string]*tensor.Ten
 	case r.MinBinFreq < 1 || r.MaxIter < 1:
 		return fmt.Errorf("%s: min_bin_freq and max_iter must be ≥ 1, got %d, %d", op, r.MinBinFreq, r.MaxIter)
 	}
-	if err := needFeatures(op, s.NFeaturesIn); err != nil {
+	if err := state.NeedFeatures(op, s.NFeaturesIn); err != nil {
 		return err
 	}
 	var err error
-	if r.Seeds, err = stateSetting(op, arrays, "seeds", -1, s.NFeaturesIn); err != nil {
+	if r.Seeds, err = state.Setting(op, arrays, "seeds", -1, s.NFeaturesIn); err != nil {
 		return err
 	}
 	if r.centers, err = stateMatrix(op, arrays, "cluster_centers", -1, s.NFeaturesIn); err != nil {
@@ -369,7 +251,7 @@ func (ms *MeanShift) UnmarshalState(params []byte, arrays map[string]*tensor.Ten
 	if r.centers.n == 0 {
 		return fmt.Errorf("%s: cluster_centers is empty", op)
 	}
-	labels, err := stateLabels(op, arrays, "labels", -1, -1, r.centers.n)
+	labels, err := state.Indices(op, arrays, "labels", -1, -1, r.centers.n)
 	if err != nil {
 		return err
 	}
@@ -416,9 +298,9 @@ func covShape(kind string, k, d int) (shape []int, blocks, size int) {
 func (gm *GaussianMixture) MarshalState() ([]byte, map[string]*tensor.Tensor, error) {
 	const op = "gmm: marshal state"
 	if gm.p == nil {
-		return nil, nil, notFitted(op)
+		return nil, nil, state.NotFitted(op)
 	}
-	params, err := marshalParams(op, gmmState{gm.NComponents, gm.CovarianceType, gm.Tol, gm.RegCovar, gm.MaxIter,
+	params, err := state.MarshalParams(op, gmmState{gm.NComponents, gm.CovarianceType, gm.Tol, gm.RegCovar, gm.MaxIter,
 		gm.NInit, gm.InitParams, gm.RandomState, gm.Converged, gm.NIter, gm.LowerBound, gm.NFeaturesIn})
 	if err != nil {
 		return nil, nil, err
@@ -426,9 +308,9 @@ func (gm *GaussianMixture) MarshalState() ([]byte, map[string]*tensor.Tensor, er
 	arrays := map[string]*tensor.Tensor{"weights": gm.Weights.Clone(), "means": gm.Means.Clone(),
 		"covariances": gm.Covariances.Clone(), "precisions_cholesky": gm.PrecisionsCholesky.Clone(),
 		"precisions": gm.Precisions.Clone()}
-	putSetting(arrays, "weights_init", gm.WeightsInit)
-	putSetting(arrays, "means_init", gm.MeansInit)
-	putSetting(arrays, "precisions_init", gm.PrecisionsInit)
+	state.PutSetting(arrays, "weights_init", gm.WeightsInit)
+	state.PutSetting(arrays, "means_init", gm.MeansInit)
+	state.PutSetting(arrays, "precisions_init", gm.PrecisionsInit)
 	return params, arrays, nil
 }
 
@@ -436,7 +318,7 @@ func (gm *GaussianMixture) MarshalState() ([]byte, map[string]*tensor.Tensor, er
 func (gm *GaussianMixture) UnmarshalState(params []byte, arrays map[string]*tensor.Tensor) error {
 	const op = "gmm: unmarshal state"
 	var s gmmState
-	if err := unmarshalParams(op, params, &s); err != nil {
+	if err := state.UnmarshalParams(op, params, &s); err != nil {
 		return err
 	}
 	r := GaussianMixture{NComponents: s.NComponents, CovarianceType: s.CovarianceType, Tol: s.Tol,
@@ -446,27 +328,27 @@ func (gm *GaussianMixture) UnmarshalState(params []byte, arrays map[string]*tens
 	// The number of training samples is not kept: check the settings against the fewest
 	// that Fit accepts.
 	if err := r.check(max(2, r.NComponents)); err != nil {
-		return settingsError(op, err)
+		return state.SettingsError(op, err)
 	}
-	if err := needFeatures(op, s.NFeaturesIn); err != nil {
+	if err := state.NeedFeatures(op, s.NFeaturesIn); err != nil {
 		return err
 	}
 	k, d := s.NComponents, s.NFeaturesIn
 	var err error
-	if r.WeightsInit, err = stateSetting(op, arrays, "weights_init"); err != nil { // readInits checks the shapes
+	if r.WeightsInit, err = state.Setting(op, arrays, "weights_init"); err != nil { // readInits checks the shapes
 		return err
 	}
-	if r.MeansInit, err = stateSetting(op, arrays, "means_init"); err != nil {
+	if r.MeansInit, err = state.Setting(op, arrays, "means_init"); err != nil {
 		return err
 	}
-	if r.PrecisionsInit, err = stateSetting(op, arrays, "precisions_init"); err != nil {
+	if r.PrecisionsInit, err = state.Setting(op, arrays, "precisions_init"); err != nil {
 		return err
 	}
 	if _, err := r.readInits(d); err != nil {
-		return settingsError(op, err)
+		return state.SettingsError(op, err)
 	}
 	p := &gmmParams{kind: s.CovarianceType}
-	if p.weights, _, err = stateFloats(op, arrays, "weights", k); err != nil {
+	if p.weights, _, err = state.Floats(op, arrays, "weights", k); err != nil {
 		return err
 	}
 	for c, w := range p.weights {
@@ -479,7 +361,7 @@ func (gm *GaussianMixture) UnmarshalState(params []byte, arrays map[string]*tens
 	}
 	shape, blocks, size := covShape(s.CovarianceType, k, d)
 	split := func(name string) ([][]float64, error) {
-		v, _, err := stateFloats(op, arrays, name, shape...)
+		v, _, err := state.Floats(op, arrays, name, shape...)
 		if err != nil {
 			return nil, err
 		}
@@ -525,9 +407,9 @@ type dbscanState struct {
 func (db *DBSCAN) MarshalState() ([]byte, map[string]*tensor.Tensor, error) {
 	const op = "dbscan: marshal state"
 	if db.Labels == nil {
-		return nil, nil, notFitted(op)
+		return nil, nil, state.NotFitted(op)
 	}
-	params, err := marshalParams(op, dbscanState{db.Eps, db.MinSamples})
+	params, err := state.MarshalParams(op, dbscanState{db.Eps, db.MinSamples})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -539,7 +421,7 @@ func (db *DBSCAN) MarshalState() ([]byte, map[string]*tensor.Tensor, error) {
 func (db *DBSCAN) UnmarshalState(params []byte, arrays map[string]*tensor.Tensor) error {
 	const op = "dbscan: unmarshal state"
 	var s dbscanState
-	if err := unmarshalParams(op, params, &s); err != nil {
+	if err := state.UnmarshalParams(op, params, &s); err != nil {
 		return err
 	}
 	if !(s.Eps > 0) || math.IsInf(s.Eps, 0) || s.MinSamples < 1 {
@@ -552,11 +434,11 @@ func (db *DBSCAN) UnmarshalState(params []byte, arrays map[string]*tensor.Tensor
 	if n == 0 {
 		return fmt.Errorf("%s: labels missing or empty", op)
 	}
-	labels, err := stateLabels(op, arrays, "labels", n, -1, n) // at most n clusters
+	labels, err := state.Indices(op, arrays, "labels", n, -1, n) // at most n clusters
 	if err != nil {
 		return err
 	}
-	cores, err := stateLabels(op, arrays, "core_sample_indices", -1, 0, n)
+	cores, err := state.Indices(op, arrays, "core_sample_indices", -1, 0, n)
 	if err != nil {
 		return err
 	}
@@ -596,9 +478,9 @@ type agglomerativeState struct {
 func (a *AgglomerativeClustering) MarshalState() ([]byte, map[string]*tensor.Tensor, error) {
 	const op = "agglomerative: marshal state"
 	if a.Labels == nil {
-		return nil, nil, notFitted(op)
+		return nil, nil, state.NotFitted(op)
 	}
-	params, err := marshalParams(op, agglomerativeState{a.NClusters, a.Linkage, a.MaxSamples, a.NLeaves})
+	params, err := state.MarshalParams(op, agglomerativeState{a.NClusters, a.Linkage, a.MaxSamples, a.NLeaves})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -616,7 +498,7 @@ func (a *AgglomerativeClustering) MarshalState() ([]byte, map[string]*tensor.Ten
 func (a *AgglomerativeClustering) UnmarshalState(params []byte, arrays map[string]*tensor.Tensor) error {
 	const op = "agglomerative: unmarshal state"
 	var s agglomerativeState
-	if err := unmarshalParams(op, params, &s); err != nil {
+	if err := state.UnmarshalParams(op, params, &s); err != nil {
 		return err
 	}
 	n := s.NLeaves
@@ -628,15 +510,15 @@ func (a *AgglomerativeClustering) UnmarshalState(params []byte, arrays map[strin
 	case s.NClusters < 1 || s.NClusters > n:
 		return fmt.Errorf("%s: n_clusters must be in [1, n_leaves=%d], got %d", op, n, s.NClusters)
 	}
-	labels, err := stateLabels(op, arrays, "labels", n, 0, s.NClusters)
+	labels, err := state.Indices(op, arrays, "labels", n, 0, s.NClusters)
 	if err != nil {
 		return err
 	}
-	ch, err := stateArray(op, arrays, "children", tensor.Int64, n-1, 2)
+	ch, err := state.Array(op, arrays, "children", tensor.Int64, n-1, 2)
 	if err != nil {
 		return err
 	}
-	dist, _, err := stateFloats(op, arrays, "distances", n-1)
+	dist, _, err := state.Floats(op, arrays, "distances", n-1)
 	if err != nil {
 		return err
 	}
@@ -674,9 +556,9 @@ type spectralState struct {
 func (sc *SpectralClustering) MarshalState() ([]byte, map[string]*tensor.Tensor, error) {
 	const op = "spectral: marshal state"
 	if sc.Labels == nil || sc.NFeaturesIn == 0 {
-		return nil, nil, notFitted(op)
+		return nil, nil, state.NotFitted(op)
 	}
-	params, err := marshalParams(op, spectralState{sc.NClusters, sc.Affinity, sc.Gamma, sc.NNeighbors,
+	params, err := state.MarshalParams(op, spectralState{sc.NClusters, sc.Affinity, sc.Gamma, sc.NNeighbors,
 		sc.AssignLabels, sc.NInit, sc.RandomState, sc.MaxSamples, sc.NFeaturesIn})
 	if err != nil {
 		return nil, nil, err
@@ -688,24 +570,24 @@ func (sc *SpectralClustering) MarshalState() ([]byte, map[string]*tensor.Tensor,
 func (sc *SpectralClustering) UnmarshalState(params []byte, arrays map[string]*tensor.Tensor) error {
 	const op = "spectral: unmarshal state"
 	var s spectralState
-	if err := unmarshalParams(op, params, &s); err != nil {
+	if err := state.UnmarshalParams(op, params, &s); err != nil {
 		return err
 	}
 	r := SpectralClustering{NClusters: s.NClusters, Affinity: s.Affinity, Gamma: s.Gamma, NNeighbors: s.NNeighbors,
 		AssignLabels: s.AssignLabels, NInit: s.NInit, RandomState: s.RandomState, MaxSamples: s.MaxSamples,
 		NFeaturesIn: s.NFeaturesIn}
-	labels, err := stateLabels(op, arrays, "labels", -1, 0, s.NClusters)
+	labels, err := state.Indices(op, arrays, "labels", -1, 0, s.NClusters)
 	if err != nil {
 		return err
 	}
 	n := len(labels)
 	if err := r.check(n); err != nil {
-		return settingsError(op, err)
+		return state.SettingsError(op, err)
 	}
-	if err := needFeatures(op, s.NFeaturesIn); err != nil {
+	if err := state.NeedFeatures(op, s.NFeaturesIn); err != nil {
 		return err
 	}
-	aff, _, err := stateFloats(op, arrays, "affinity_matrix", n, n)
+	aff, _, err := state.Floats(op, arrays, "affinity_matrix", n, n)
 	if err != nil {
 		return err
 	}

@@ -1,13 +1,13 @@
 package data
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
 
+	"github.com/ember-ml/ember/internal/state"
 	"github.com/ember-ml/ember/tensor"
 )
 
@@ -291,7 +291,7 @@ func (s *StandardScaler) MarshalState() ([]byte, map[string]*tensor.Tensor, erro
 func (s *StandardScaler) UnmarshalState(params []byte, arrays map[string]*tensor.Tensor) error {
 	const op = "data: standard scaler: unmarshal state"
 	var st standardScalerState
-	if err := unmarshalScalerParams(op, params, &st); err != nil {
+	if err := state.UnmarshalParams(op, params, &st); err != nil {
 		return err
 	}
 	ts, err := scalerArrays(op, arrays, st.NFeaturesIn, "mean", "scale")
@@ -299,20 +299,6 @@ func (s *StandardScaler) UnmarshalState(params []byte, arrays map[string]*tensor
 		return err
 	}
 	*s = StandardScaler{Mean: ts[0], Scale: ts[1]}
-	return nil
-}
-
-// unmarshalScalerParams decodes a scaler's JSON params into v, rejecting unknown fields
-// and trailing data.
-func unmarshalScalerParams(op string, params []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(params))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("%s: bad params: %w", op, err)
-	}
-	if dec.More() {
-		return fmt.Errorf("%s: bad params: trailing data after the JSON object", op)
-	}
 	return nil
 }
 
@@ -423,7 +409,7 @@ func (s *MinMaxScaler) MarshalState() ([]byte, map[string]*tensor.Tensor, error)
 func (s *MinMaxScaler) UnmarshalState(params []byte, arrays map[string]*tensor.Tensor) error {
 	const op = "data: min-max scaler: unmarshal state"
 	var st minMaxScalerState
-	if err := unmarshalScalerParams(op, params, &st); err != nil {
+	if err := state.UnmarshalParams(op, params, &st); err != nil {
 		return err
 	}
 	lo, hi := st.FeatureRange[0], st.FeatureRange[1]

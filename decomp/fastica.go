@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/ember-ml/ember/internal/inputs"
 	"github.com/ember-ml/ember/tensor"
 	"gonum.org/v1/gonum/mat"
 )
@@ -78,7 +79,7 @@ func (f *FastICA) Fit(X *tensor.Tensor) error {
 
 // FitTransform fits on X and returns the estimated sources, float64 [samples, k].
 func (f *FastICA) FitTransform(X *tensor.Tensor) (*tensor.Tensor, error) {
-	x, err := readX("fastica", X)
+	x, err := inputs.ReadDense("fastica", X)
 	if err != nil {
 		return nil, err
 	}
@@ -172,7 +173,7 @@ func (f *FastICA) initW(k int) (*mat.Dense, error) {
 	if f.WInit.Dim() != 2 || f.WInit.Size(0) != k || f.WInit.Size(1) != k {
 		return nil, fmt.Errorf("fastica: WInit has shape %v, want [%d %d]", f.WInit.Shape(), k, k)
 	}
-	w, err := readX("fastica: WInit", f.WInit)
+	w, err := inputs.ReadDense("fastica: WInit", f.WInit)
 	return w, err
 }
 
@@ -337,7 +338,7 @@ func normalise(w []float64) {
 
 // Transform returns the sources of X [samples, features]: (X − Mean)·Componentsᵀ.
 func (f *FastICA) Transform(X *tensor.Tensor) (*tensor.Tensor, error) {
-	x, err := readFitted("fastica: transform", X, f.NFeaturesIn)
+	x, err := inputs.ReadFittedDense("fastica: transform", X, f.NFeaturesIn)
 	if err != nil {
 		return nil, err
 	}
@@ -351,7 +352,7 @@ func (f *FastICA) InverseTransform(S *tensor.Tensor) (*tensor.Tensor, error) {
 		return nil, fmt.Errorf("fastica: inverse transform: not fitted: call Fit first")
 	}
 	_, k := f.mixing.Dims()
-	s, err := readFitted("fastica: inverse transform", S, k)
+	s, err := inputs.ReadFittedDense("fastica: inverse transform", S, k)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 
+	"github.com/ember-ml/ember/internal/inputs"
 	"github.com/ember-ml/ember/tensor"
 	"gonum.org/v1/gonum/mat"
 )
@@ -99,7 +100,7 @@ func rowSqNorms(m *mat.Dense) []float64 {
 
 // Fit computes the kernel principal components of X [samples, features].
 func (kp *KernelPCA) Fit(X *tensor.Tensor) error {
-	x, err := readX("kernel pca", X)
+	x, err := inputs.ReadDense("kernel pca", X)
 	if err != nil {
 		return err
 	}
@@ -223,7 +224,7 @@ func dropZero(l []float64, a *mat.Dense) ([]float64, *mat.Dense) {
 // between X and the training samples times EigenvectorsAlphas / √EigenvaluesLambdas
 // (components of zero eigenvalue give 0); float64 [samples, k].
 func (kp *KernelPCA) Transform(X *tensor.Tensor) (*tensor.Tensor, error) {
-	x, err := readFitted("kernel pca: transform", X, kp.NFeaturesIn)
+	x, err := inputs.ReadFittedDense("kernel pca: transform", X, kp.NFeaturesIn)
 	if err != nil {
 		return nil, err
 	}

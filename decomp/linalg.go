@@ -10,46 +10,6 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// readX validates X (2-D, at least one sample and feature, numeric, finite) and copies it
-// once into a float64 matrix that the caller may modify.
-func readX(op string, X *tensor.Tensor) (*mat.Dense, error) {
-	if X == nil {
-		return nil, fmt.Errorf("%s: X is nil", op)
-	}
-	if X.Dim() != 2 {
-		return nil, fmt.Errorf("%s: X must be 2-D [samples, features], got shape %v", op, X.Shape())
-	}
-	n, d := X.Size(0), X.Size(1)
-	if n == 0 || d == 0 {
-		return nil, fmt.Errorf("%s: X has shape %v: need at least one sample and one feature", op, X.Shape())
-	}
-	if X.DType() == tensor.Bool {
-		return nil, fmt.Errorf("%s: X must be numeric, got bool", op)
-	}
-	data := X.Float64s()
-	for i, v := range data {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, fmt.Errorf("%s: X contains %g (sample %d, feature %d)", op, v, i/d, i%d)
-		}
-	}
-	return mat.NewDense(n, d, data), nil
-}
-
-// readFitted reads X for Transform of an estimator fitted on d features (d = 0: not fitted).
-func readFitted(op string, X *tensor.Tensor, d int) (*mat.Dense, error) {
-	if d == 0 {
-		return nil, fmt.Errorf("%s: not fitted: call Fit first", op)
-	}
-	m, err := readX(op, X)
-	if err != nil {
-		return nil, err
-	}
-	if _, c := m.Dims(); c != d {
-		return nil, fmt.Errorf("%s: X has %d features, but the estimator was fitted with %d", op, c, d)
-	}
-	return m, nil
-}
-
 // toTensor copies m into a float64 tensor of the same shape.
 func toTensor(m mat.Matrix) *tensor.Tensor {
 	r, c := m.Dims()

@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 
+	"github.com/ember-ml/ember/internal/inputs"
 	"github.com/ember-ml/ember/tensor"
 	"gonum.org/v1/gonum/mat"
 )
@@ -337,7 +338,7 @@ func scaleCols(m *mat.Dense, v []float64, f func(float64) float64) {
 // Transform projects X [samples, features] on the fitted components: (X − Mean)·Componentsᵀ,
 // divided by √ExplainedVariance when Whiten is set; float64 [samples, k].
 func (p *PCA) Transform(X *tensor.Tensor) (*tensor.Tensor, error) {
-	x, err := readFitted("pca: transform", X, p.NFeaturesIn)
+	x, err := inputs.ReadFittedDense("pca: transform", X, p.NFeaturesIn)
 	if err != nil {
 		return nil, err
 	}
@@ -348,7 +349,7 @@ func (p *PCA) Transform(X *tensor.Tensor) (*tensor.Tensor, error) {
 // InverseTransform maps projections Z [samples, k] back to feature space:
 // Z·Components + Mean (Z's columns first multiplied by √ExplainedVariance when Whiten is set).
 func (p *PCA) InverseTransform(Z *tensor.Tensor) (*tensor.Tensor, error) {
-	z, err := readFitted("pca: inverse transform", Z, p.NComponentsFitted)
+	z, err := inputs.ReadFittedDense("pca: inverse transform", Z, p.NComponentsFitted)
 	if err != nil {
 		return nil, err
 	}

@@ -1,12 +1,10 @@
 package decomp
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"math"
-	"strings"
 
+	"github.com/ember-ml/ember/internal/state"
 	"github.com/ember-ml/ember/tensor"
 	"gonum.org/v1/gonum/mat"
 )
@@ -14,59 +12,12 @@ import (
 // Persistence: MarshalState returns an estimator's settings and scalar fitted attributes as
 // JSON (scikit-learn's names) and its fitted arrays by name; UnmarshalState restores them,
 // checking every array's dtype, shape and values, so that a corrupted state is an error and
-// never a panic later. Helpers shared by the estimators of this package follow.
-
-func marshalParams(op string, v any) ([]byte, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", op, err)
-	}
-	return b, nil
-}
-
-// unmarshalParams decodes JSON params into v, rejecting unknown fields and trailing data.
-func unmarshalParams(op string, params []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(params))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("%s: bad params: %w", op, err)
-	}
-	if dec.More() {
-		return fmt.Errorf("%s: bad params: trailing data after the JSON object", op)
-	}
-	return nil
-}
-
-// stateFloats returns the finite values of the float64 array arrays[name] of the given
-// shape (-1: any size) and its shape.
-func stateFloats(op string, arrays map[string]*tensor.Tensor, name string, shape ...int) ([]float64, []int, error) {
-	t, ok := arrays[name]
-	if !ok || t == nil {
-		return nil, nil, fmt.Errorf("%s: missing array %q", op, name)
-	}
-	if t.DType() != tensor.Float64 {
-		return nil, nil, fmt.Errorf("%s: array %q has dtype %v, want float64", op, name, t.DType())
-	}
-	got := t.Shape()
-	ok = len(got) == len(shape)
-	for i := 0; ok && i < len(shape); i++ {
-		ok = shape[i] < 0 || got[i] == shape[i]
-	}
-	if !ok {
-		return nil, nil, fmt.Errorf("%s: array %q has shape %v, want %v (-1: any)", op, name, got, shape)
-	}
-	v := t.Float64s()
-	for i, x := range v {
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return nil, nil, fmt.Errorf("%s: array %q holds %g at %d", op, name, x, i)
-		}
-	}
-	return v, got, nil
-}
+// never a panic later. The checks are internal/state's, shared by all estimator packages;
+// this package's own helpers follow.
 
 // stateDense returns arrays[name] as a finite [rows, cols] matrix (-1: any size, but not 0).
 func stateDense(op string, arrays map[string]*tensor.Tensor, name string, rows, cols int) (*mat.Dense, error) {
-	v, shape, err := stateFloats(op, arrays, name, rows, cols)
+	v, shape, err := state.Floats(op, arrays, name, rows, cols)
 	if err != nil {
 		return nil, err
 	}
@@ -74,38 +25,6 @@ func stateDense(op string, arrays map[string]*tensor.Tensor, name string, rows, 
 		return nil, fmt.Errorf("%s: array %q is empty (shape %v)", op, name, shape)
 	}
 	return mat.NewDense(shape[0], shape[1], v), nil
-}
-
-// stateSetting checks an optional setting tensor (WInit): numeric, finite, shaped as
-// given. A missing one is nil.
-func stateSetting(op string, arrays map[string]*tensor.Tensor, name string, shape ...int) (*tensor.Tensor, error) {
-	t, ok := arrays[name]
-	if !ok {
-		return nil, nil
-	}
-	if t == nil || t.DType() == tensor.Bool {
-		return nil, fmt.Errorf("%s: array %q must be numeric", op, name)
-	}
-	if _, _, err := stateFloats(op, map[string]*tensor.Tensor{name: t.To(tensor.Float64)}, name, shape...); err != nil {
-		return nil, err
-	}
-	return t.Clone(), nil
-}
-
-// settingsError reports restored settings that Fit would refuse, dropping the estimator's
-// prefix that err repeats.
-func settingsError(op string, err error) error {
-	name, _, _ := strings.Cut(op, ":")
-	return fmt.Errorf("%s: %s", op, strings.TrimPrefix(err.Error(), name+": "))
-}
-
-func notFitted(op string) error { return fmt.Errorf("%s: not fitted: call Fit first", op) }
-
-func needFeatures(op string, d int) error {
-	if d < 1 {
-		return fmt.Errorf("%s: n_features_in must be ≥ 1, got %d", op, d)
-	}
-	return nil
 }
 
 // PCA
@@ -129,9 +48,9 @@ type pcaState struct {
 func (p *PCA) MarshalState() ([]byte, map[string]*tensor.Tensor, error) {
 	const op = "pca: marshal state"
 	if p.comp == nil {
-		return nil, nil, notFitted(op)
+		return nil, nil, state.NotFitted(op)
 	}
-	params, err := marshalParams(op, pcaState{p.NComponents, p.NComponentsFraction, p.SVDSolver, p.Whiten,
+	params, err := state.MarshalParams(op, pcaState{p.NComponents, p.NComponentsFraction, p.SVDSolver, p.Whiten,
 		p.IteratedPower, p.NOversamples, p.RandomState, p.NoiseVariance, p.NComponentsFitted, p.NSamples, p.NFeaturesIn})
 	if err != nil {
 		return nil, nil, err
@@ -145,13 +64,13 @@ func (p *PCA) MarshalState() ([]byte, map[string]*tensor.Tensor, error) {
 func (p *PCA) UnmarshalState(params []byte, arrays map[string]*tensor.Tensor) error {
 	const op = "pca: unmarshal state"
 	var s pcaState
-	if err := unmarshalParams(op, params, &s); err != nil {
+	if err := state.UnmarshalParams(op, params, &s); err != nil {
 		return err
 	}
 	r := PCA{NComponents: s.NComponents, NComponentsFraction: s.NComponentsFraction, SVDSolver: s.SVDSolver,
 		Whiten: s.Whiten, IteratedPower: s.IteratedPower, NOversamples: s.NOversamples, RandomState: s.RandomState,
 		NoiseVariance: s.NoiseVariance, NComponentsFitted: s.NComponentsFitted, NSamples: s.NSamples, NFeaturesIn: s.NFeaturesIn}
-	if err := needFeatures(op, s.NFeaturesIn); err != nil {
+	if err := state.NeedFeatures(op, s.NFeaturesIn); err != nil {
 		return err
 	}
 	k, d := s.NComponentsFitted, s.NFeaturesIn
@@ -159,16 +78,16 @@ func (p *PCA) UnmarshalState(params []byte, arrays map[string]*tensor.Tensor) er
 		return fmt.Errorf("%s: n_components_fitted=%d must be in [1, min(n_samples=%d, n_features_in=%d)]", op, k, s.NSamples, d)
 	}
 	if _, err := r.check(s.NSamples, d); err != nil {
-		return settingsError(op, err)
+		return state.SettingsError(op, err)
 	}
 	var err error
 	if r.comp, err = stateDense(op, arrays, "components", k, d); err != nil {
 		return err
 	}
-	if r.mean, _, err = stateFloats(op, arrays, "mean", d); err != nil {
+	if r.mean, _, err = state.Floats(op, arrays, "mean", d); err != nil {
 		return err
 	}
-	if r.ev, _, err = stateFloats(op, arrays, "explained_variance", k); err != nil {
+	if r.ev, _, err = state.Floats(op, arrays, "explained_variance", k); err != nil {
 		return err
 	}
 	for i, v := range r.ev {
@@ -176,11 +95,11 @@ func (p *PCA) UnmarshalState(params []byte, arrays map[string]*tensor.Tensor) er
 			return fmt.Errorf("%s: explained_variance[%d] is %g, want > 0 (≥ 0 without whitening)", op, i, v)
 		}
 	}
-	ratio, _, err := stateFloats(op, arrays, "explained_variance_ratio", k)
+	ratio, _, err := state.Floats(op, arrays, "explained_variance_ratio", k)
 	if err != nil {
 		return err
 	}
-	sv, _, err := stateFloats(op, arrays, "singular_values", k)
+	sv, _, err := state.Floats(op, arrays, "singular_values", k)
 	if err != nil {
 		return err
 	}
@@ -206,9 +125,9 @@ type truncatedSVDState struct {
 func (t *TruncatedSVD) MarshalState() ([]byte, map[string]*tensor.Tensor, error) {
 	const op = "truncated svd: marshal state"
 	if t.comp == nil {
-		return nil, nil, notFitted(op)
+		return nil, nil, state.NotFitted(op)
 	}
-	params, err := marshalParams(op, truncatedSVDState{t.NComponents, t.Algorithm, t.NIter, t.NOversamples, t.RandomState, t.NFeaturesIn})
+	params, err := state.MarshalParams(op, truncatedSVDState{t.NComponents, t.Algorithm, t.NIter, t.NOversamples, t.RandomState, t.NFeaturesIn})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -220,18 +139,18 @@ func (t *TruncatedSVD) MarshalState() ([]byte, map[string]*tensor.Tensor, error)
 func (t *TruncatedSVD) UnmarshalState(params []byte, arrays map[string]*tensor.Tensor) error {
 	const op = "truncated svd: unmarshal state"
 	var s truncatedSVDState
-	if err := unmarshalParams(op, params, &s); err != nil {
+	if err := state.UnmarshalParams(op, params, &s); err != nil {
 		return err
 	}
 	r := TruncatedSVD{NComponents: s.NComponents, Algorithm: s.Algorithm, NIter: s.NIter, NOversamples: s.NOversamples,
 		RandomState: s.RandomState, NFeaturesIn: s.NFeaturesIn}
-	if err := needFeatures(op, s.NFeaturesIn); err != nil {
+	if err := state.NeedFeatures(op, s.NFeaturesIn); err != nil {
 		return err
 	}
 	k, d := s.NComponents, s.NFeaturesIn
 	// The number of samples is not kept: check against as many as Fit could have seen.
 	if err := r.check(math.MaxInt32, d); err != nil {
-		return settingsError(op, err)
+		return state.SettingsError(op, err)
 	}
 	var err error
 	if r.comp, err = stateDense(op, arrays, "components", k, d); err != nil {
@@ -239,7 +158,7 @@ func (t *TruncatedSVD) UnmarshalState(params []byte, arrays map[string]*tensor.T
 	}
 	vecs := make([][]float64, 3)
 	for i, name := range []string{"explained_variance", "explained_variance_ratio", "singular_values"} {
-		if vecs[i], _, err = stateFloats(op, arrays, name, k); err != nil {
+		if vecs[i], _, err = state.Floats(op, arrays, name, k); err != nil {
 			return err
 		}
 	}
@@ -270,9 +189,9 @@ type fastICAState struct {
 func (f *FastICA) MarshalState() ([]byte, map[string]*tensor.Tensor, error) {
 	const op = "fastica: marshal state"
 	if f.comp == nil {
-		return nil, nil, notFitted(op)
+		return nil, nil, state.NotFitted(op)
 	}
-	params, err := marshalParams(op, fastICAState{f.NComponents, f.Algorithm, f.Whiten, f.Fun, f.Alpha, f.MaxIter, f.Tol,
+	params, err := state.MarshalParams(op, fastICAState{f.NComponents, f.Algorithm, f.Whiten, f.Fun, f.Alpha, f.MaxIter, f.Tol,
 		f.RandomState, f.NIter, f.Converged, f.NFeaturesIn})
 	if err != nil {
 		return nil, nil, err
@@ -289,15 +208,15 @@ func (f *FastICA) MarshalState() ([]byte, map[string]*tensor.Tensor, error) {
 func (f *FastICA) UnmarshalState(params []byte, arrays map[string]*tensor.Tensor) error {
 	const op = "fastica: unmarshal state"
 	var s fastICAState
-	if err := unmarshalParams(op, params, &s); err != nil {
+	if err := state.UnmarshalParams(op, params, &s); err != nil {
 		return err
 	}
 	r := FastICA{NComponents: s.NComponents, Algorithm: s.Algorithm, Whiten: s.Whiten, Fun: s.Fun, Alpha: s.Alpha,
 		MaxIter: s.MaxIter, Tol: s.Tol, RandomState: s.RandomState, NIter: s.NIter, Converged: s.Converged, NFeaturesIn: s.NFeaturesIn}
 	if err := r.check(2); err != nil { // the number of samples is not kept
-		return settingsError(op, err)
+		return state.SettingsError(op, err)
 	}
-	if err := needFeatures(op, s.NFeaturesIn); err != nil {
+	if err := state.NeedFeatures(op, s.NFeaturesIn); err != nil {
 		return err
 	}
 	d := s.NFeaturesIn
@@ -312,14 +231,14 @@ func (f *FastICA) UnmarshalState(params []byte, arrays map[string]*tensor.Tensor
 	if r.mixing, err = stateDense(op, arrays, "mixing", d, k); err != nil {
 		return err
 	}
-	if r.mean, _, err = stateFloats(op, arrays, "mean", d); err != nil {
+	if r.mean, _, err = state.Floats(op, arrays, "mean", d); err != nil {
 		return err
 	}
 	whitening, err := stateDense(op, arrays, "whitening", k, d)
 	if err != nil {
 		return err
 	}
-	if r.WInit, err = stateSetting(op, arrays, "w_init", k, k); err != nil {
+	if r.WInit, err = state.Setting(op, arrays, "w_init", k, k); err != nil {
 		return err
 	}
 	r.Components, r.Mixing, r.Mean, r.Whitening = toTensor(r.comp), toTensor(r.mixing), vecTensor(r.mean), toTensor(whitening)
@@ -346,9 +265,9 @@ type kernelPCAState struct {
 func (kp *KernelPCA) MarshalState() ([]byte, map[string]*tensor.Tensor, error) {
 	const op = "kernel pca: marshal state"
 	if kp.xfit == nil {
-		return nil, nil, notFitted(op)
+		return nil, nil, state.NotFitted(op)
 	}
-	params, err := marshalParams(op, kernelPCAState{kp.NComponents, kp.Kernel, kp.Gamma, kp.Degree, kp.Coef0,
+	params, err := state.MarshalParams(op, kernelPCAState{kp.NComponents, kp.Kernel, kp.Gamma, kp.Degree, kp.Coef0,
 		kp.RemoveZeroEig, kp.NFeaturesIn, kp.fitAll})
 	if err != nil {
 		return nil, nil, err
@@ -361,15 +280,15 @@ func (kp *KernelPCA) MarshalState() ([]byte, map[string]*tensor.Tensor, error) {
 func (kp *KernelPCA) UnmarshalState(params []byte, arrays map[string]*tensor.Tensor) error {
 	const op = "kernel pca: unmarshal state"
 	var s kernelPCAState
-	if err := unmarshalParams(op, params, &s); err != nil {
+	if err := state.UnmarshalParams(op, params, &s); err != nil {
 		return err
 	}
 	r := KernelPCA{NComponents: s.NComponents, Kernel: s.Kernel, Gamma: s.Gamma, Degree: s.Degree, Coef0: s.Coef0,
 		RemoveZeroEig: s.RemoveZeroEig, NFeaturesIn: s.NFeaturesIn, fitAll: s.KFitAll}
 	if err := r.check(); err != nil {
-		return settingsError(op, err)
+		return state.SettingsError(op, err)
 	}
-	if err := needFeatures(op, s.NFeaturesIn); err != nil {
+	if err := state.NeedFeatures(op, s.NFeaturesIn); err != nil {
 		return err
 	}
 	if math.IsNaN(s.KFitAll) || math.IsInf(s.KFitAll, 0) {
@@ -387,7 +306,7 @@ func (kp *KernelPCA) UnmarshalState(params []byte, arrays map[string]*tensor.Ten
 	if k > n || s.NComponents != 0 && k > s.NComponents {
 		return fmt.Errorf("%s: eigenvectors_alphas has %d columns, want at most n_components=%d and the %d samples", op, k, s.NComponents, n)
 	}
-	if r.lambdas, _, err = stateFloats(op, arrays, "eigenvalues_lambdas", k); err != nil {
+	if r.lambdas, _, err = state.Floats(op, arrays, "eigenvalues_lambdas", k); err != nil {
 		return err
 	}
 	for i, l := range r.lambdas {
@@ -395,7 +314,7 @@ func (kp *KernelPCA) UnmarshalState(params []byte, arrays map[string]*tensor.Ten
 			return fmt.Errorf("%s: eigenvalues_lambdas[%d] is %g, want ≥ 0", op, i, l)
 		}
 	}
-	if r.fitRows, _, err = stateFloats(op, arrays, "k_fit_rows", n); err != nil {
+	if r.fitRows, _, err = state.Floats(op, arrays, "k_fit_rows", n); err != nil {
 		return err
 	}
 	r.gamma = r.Gamma

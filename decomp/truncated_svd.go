@@ -3,6 +3,7 @@ package decomp
 import (
 	"fmt"
 
+	"github.com/ember-ml/ember/internal/inputs"
 	"github.com/ember-ml/ember/tensor"
 	"gonum.org/v1/gonum/mat"
 )
@@ -68,7 +69,7 @@ func (t *TruncatedSVD) Fit(X *tensor.Tensor) error {
 
 // FitTransform fits on X and returns X·Componentsᵀ, float64 [samples, k].
 func (t *TruncatedSVD) FitTransform(X *tensor.Tensor) (*tensor.Tensor, error) {
-	x, err := readX("truncated svd", X)
+	x, err := inputs.ReadDense("truncated svd", X)
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +126,7 @@ func colVariances(m *mat.Dense) []float64 {
 
 // Transform returns X·Componentsᵀ, float64 [samples, k].
 func (t *TruncatedSVD) Transform(X *tensor.Tensor) (*tensor.Tensor, error) {
-	x, err := readFitted("truncated svd: transform", X, t.NFeaturesIn)
+	x, err := inputs.ReadFittedDense("truncated svd: transform", X, t.NFeaturesIn)
 	if err != nil {
 		return nil, err
 	}
@@ -138,7 +139,7 @@ func (t *TruncatedSVD) InverseTransform(Z *tensor.Tensor) (*tensor.Tensor, error
 		return nil, fmt.Errorf("truncated svd: inverse transform: not fitted: call Fit first")
 	}
 	k, _ := t.comp.Dims()
-	z, err := readFitted("truncated svd: inverse transform", Z, k)
+	z, err := inputs.ReadFittedDense("truncated svd: inverse transform", Z, k)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ember-ml/ember/internal/inputs"
+	"github.com/ember-ml/ember/internal/scoring"
 	"github.com/ember-ml/ember/tensor"
 )
 
@@ -19,48 +21,35 @@ type matrix struct {
 
 func (m matrix) col(f int) []float64 { return m.cols[f*m.n : (f+1)*m.n] }
 
-// readX validates X (2-D, at least one sample and feature, numeric; finite unless allowNaN,
-// which still rejects infinities) and copies it to a feature-major float64 matrix.
-func readX(op string, X *tensor.Tensor, allowNaN bool) (matrix, error) {
-	if X == nil {
-		return matrix{}, fmt.Errorf("%s: X is nil", op)
-	}
-	if X.Dim() != 2 {
-		return matrix{}, fmt.Errorf("%s: X must be 2-D [samples, features], got shape %v", op, X.Shape())
-	}
-	n, d := X.Size(0), X.Size(1)
-	if n == 0 || d == 0 {
-		return matrix{}, fmt.Errorf("%s: X has shape %v: need at least one sample and one feature", op, X.Shape())
-	}
-	if X.DType() == tensor.Bool {
-		return matrix{}, fmt.Errorf("%s: X must be numeric, got bool", op)
-	}
-	rows := X.Float64s()
-	m := matrix{cols: make([]float64, n*d), n: n, d: d}
-	for i := range n {
-		for j, v := range rows[i*d : (i+1)*d] {
-			if math.IsInf(v, 0) || math.IsNaN(v) && !allowNaN {
-				return matrix{}, fmt.Errorf("%s: X contains %g (sample %d, feature %d)", op, v, i, j)
-			}
-			m.cols[j*n+i] = v
-		}
-	}
-	return m, nil
-}
-
-// readFitted reads X for prediction by an estimator fitted on d features.
-func readFitted(op string, X *tensor.Tensor, d int, allowNaN bool) (matrix, error) {
-	if d == 0 {
-		return matrix{}, fmt.Errorf("%s: not fitted: call Fit first", op)
-	}
-	m, err := readX(op, X, allowNaN)
+// readX validates X (2-D, at least one sample and feature, numeric; finite unless
+// inputs.AllowNaN, which still rejects infinities) and copies it to a feature-major float64
+// matrix.
+func readX(op string, X *tensor.Tensor, nan inputs.NaN) (matrix, error) {
+	rows, n, d, err := inputs.ReadX(op, X, nan)
 	if err != nil {
 		return matrix{}, err
 	}
-	if m.d != d {
-		return matrix{}, fmt.Errorf("%s: X has %d features, but the estimator was fitted with %d", op, m.d, d)
+	return columns(rows, n, d), nil
+}
+
+// readFitted reads X for prediction by an estimator fitted on d features.
+func readFitted(op string, X *tensor.Tensor, d int, nan inputs.NaN) (matrix, error) {
+	rows, n, err := inputs.ReadFitted(op, X, d, nan)
+	if err != nil {
+		return matrix{}, err
 	}
-	return m, nil
+	return columns(rows, n, d), nil
+}
+
+// columns copies the row-major [n, d] rows into a feature-major matrix.
+func columns(rows []float64, n, d int) matrix {
+	m := matrix{cols: make([]float64, n*d), n: n, d: d}
+	for i := range n {
+		for j, v := range rows[i*d : (i+1)*d] {
+			m.cols[j*n+i] = v
+		}
+	}
+	return m
 }
 
 // matrix32 is X rounded to float32 and stored column by column: what trees split on, as
@@ -74,7 +63,7 @@ func (m matrix32) col(f int) []float32 { return m.cols[f*m.n : (f+1)*m.n] }
 
 // readX32 validates X as readX does (NaN rejected) and rounds it to float32.
 func readX32(op string, X *tensor.Tensor) (matrix32, error) {
-	m, err := readX(op, X, false)
+	m, err := readX(op, X, inputs.RejectNaN)
 	if err != nil {
 		return matrix32{}, err
 	}
@@ -83,7 +72,7 @@ func readX32(op string, X *tensor.Tensor) (matrix32, error) {
 
 // readFitted32 reads X for prediction by a tree or forest fitted on d features.
 func readFitted32(op string, X *tensor.Tensor, d int) (matrix32, error) {
-	m, err := readFitted(op, X, d, false)
+	m, err := readFitted(op, X, d, inputs.RejectNaN)
 	if err != nil {
 		return matrix32{}, err
 	}
@@ -103,29 +92,6 @@ func round32(op string, m matrix) (matrix32, error) {
 	return out, nil
 }
 
-// readY validates a 1-D target of n values (finite) and copies it to float64.
-func readY(op string, y *tensor.Tensor, n int) ([]float64, error) {
-	if y == nil {
-		return nil, fmt.Errorf("%s: y is nil", op)
-	}
-	if y.Dim() != 1 {
-		return nil, fmt.Errorf("%s: y must be 1-D [samples], got shape %v", op, y.Shape())
-	}
-	if y.Size(0) != n {
-		return nil, fmt.Errorf("%s: X has %d samples but y has %d", op, n, y.Size(0))
-	}
-	if y.DType() == tensor.Bool {
-		return nil, fmt.Errorf("%s: y must be numeric, got bool", op)
-	}
-	v := y.Float64s()
-	for i, t := range v {
-		if math.IsNaN(t) || math.IsInf(t, 0) {
-			return nil, fmt.Errorf("%s: y contains %g (sample %d)", op, t, i)
-		}
-	}
-	return v, nil
-}
-
 // labels are class labels encoded as 0..k-1, with the sorted distinct values and the dtype
 // Predict returns them in (int64 when y was int64, else float64).
 type labels struct {
@@ -136,7 +102,7 @@ type labels struct {
 
 // encodeLabels reads classification targets; at least two classes are required.
 func encodeLabels(op string, y *tensor.Tensor, n int) (labels, error) {
-	v, err := readY(op, y, n)
+	v, err := inputs.ReadY(op, y, n)
 	if err != nil {
 		return labels{}, err
 	}
@@ -184,49 +150,20 @@ func (l labels) argmaxLabels(proba []float64, k int) *tensor.Tensor {
 
 // accuracy is the fraction of predictions equal to y.
 func accuracy(op string, pred, y *tensor.Tensor) (float64, error) {
-	want, err := readY(op, y, pred.Size(0))
+	want, err := inputs.ReadY(op, y, pred.Size(0))
 	if err != nil {
 		return 0, err
 	}
-	hit := 0
-	for i, p := range pred.Float64s() {
-		if p == want[i] {
-			hit++
-		}
-	}
-	return float64(hit) / float64(len(want)), nil
-}
-
-// r2 is scikit-learn's r2_score: 1 − SS_res/SS_tot; a constant y scores 1 when predicted
-// exactly, else 0.
-func r2(pred, y []float64) float64 {
-	mean := 0.0
-	for _, v := range y {
-		mean += v
-	}
-	mean /= float64(len(y))
-	res, tot := 0.0, 0.0
-	for i, v := range y {
-		res += (v - pred[i]) * (v - pred[i])
-		tot += (v - mean) * (v - mean)
-	}
-	switch {
-	case tot != 0:
-		return 1 - res/tot
-	case res == 0:
-		return 1
-	default:
-		return 0
-	}
+	return scoring.Accuracy(want, pred.Float64s()), nil
 }
 
 // r2Score reads y and scores predictions pred against it.
 func r2Score(op string, pred, y *tensor.Tensor) (float64, error) {
-	want, err := readY(op, y, pred.Size(0))
+	want, err := inputs.ReadY(op, y, pred.Size(0))
 	if err != nil {
 		return 0, err
 	}
-	return r2(pred.Float64s(), want), nil
+	return scoring.R2(want, pred.Float64s()), nil
 }
 
 // maxFeatures resolves a MaxFeatures setting for d features: "" is all of them, "sqrt" and

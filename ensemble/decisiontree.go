@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/ember-ml/ember/internal/inputs"
 	"github.com/ember-ml/ember/tensor"
 )
 
@@ -269,7 +270,7 @@ func (r *DecisionTreeRegressor) Fit(X, y *tensor.Tensor) error {
 	if err != nil {
 		return err
 	}
-	v, err := readY(op, y, x.n)
+	v, err := inputs.ReadY(op, y, x.n)
 	if err != nil {
 		return err
 	}

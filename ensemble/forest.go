@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/ember-ml/ember/internal/inputs"
+	"github.com/ember-ml/ember/internal/scoring"
 	"github.com/ember-ml/ember/tensor"
 )
 
@@ -367,7 +369,7 @@ func (f *RandomForestRegressor) Fit(X, y *tensor.Tensor) error {
 	if err != nil {
 		return err
 	}
-	v, err := readY(op, y, x.n)
+	v, err := inputs.ReadY(op, y, x.n)
 	if err != nil {
 		return err
 	}
@@ -384,7 +386,7 @@ func (f *RandomForestRegressor) Fit(X, y *tensor.Tensor) error {
 			sums[i] /= max(counts[i], 1)
 		}
 		f.OOBPrediction = tensor.FromSlice(sums, x.n)
-		f.OOBScoreValue = r2(sums, v)
+		f.OOBScoreValue = scoring.R2(v, sums)
 	}
 	return nil
 }

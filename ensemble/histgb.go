@@ -3,6 +3,7 @@ package ensemble
 import (
 	"fmt"
 
+	"github.com/ember-ml/ember/internal/inputs"
 	"github.com/ember-ml/ember/tensor"
 )
 
@@ -67,11 +68,11 @@ func (m *HistGradientBoostingRegressor) setSettings(s hgbSettings) {
 // Fit boosts trees on X [samples, features] (NaN allowed) and targets y [samples].
 func (m *HistGradientBoostingRegressor) Fit(X, y *tensor.Tensor) error {
 	const op = "hist gradient boosting regressor"
-	x, err := readX(op, X, true)
+	x, err := readX(op, X, inputs.AllowNaN)
 	if err != nil {
 		return err
 	}
-	v, err := readY(op, y, x.n)
+	v, err := inputs.ReadY(op, y, x.n)
 	if err != nil {
 		return err
 	}
@@ -89,7 +90,7 @@ func (m *HistGradientBoostingRegressor) Fit(X, y *tensor.Tensor) error {
 
 // Predict returns the boosted predictions, float64 [samples].
 func (m *HistGradientBoostingRegressor) Predict(X *tensor.Tensor) (*tensor.Tensor, error) {
-	x, err := readFitted("hist gradient boosting regressor: predict", X, m.NFeaturesIn, true)
+	x, err := readFitted("hist gradient boosting regressor: predict", X, m.NFeaturesIn, inputs.AllowNaN)
 	if err != nil {
 		return nil, err
 	}
@@ -158,7 +159,7 @@ func (m *HistGradientBoostingClassifier) setSettings(s hgbSettings) {
 // Fit boosts trees on X [samples, features] (NaN allowed) and class labels y [samples].
 func (m *HistGradientBoostingClassifier) Fit(X, y *tensor.Tensor) error {
 	const op = "hist gradient boosting classifier"
-	x, err := readX(op, X, true)
+	x, err := readX(op, X, inputs.AllowNaN)
 	if err != nil {
 		return err
 	}
@@ -191,7 +192,7 @@ func (m *HistGradientBoostingClassifier) Fit(X, y *tensor.Tensor) error {
 
 // PredictProba returns the class probabilities, float64 [samples, classes].
 func (m *HistGradientBoostingClassifier) PredictProba(X *tensor.Tensor) (*tensor.Tensor, error) {
-	x, err := readFitted("hist gradient boosting classifier: predict", X, m.NFeaturesIn, true)
+	x, err := readFitted("hist gradient boosting classifier: predict", X, m.NFeaturesIn, inputs.AllowNaN)
 	if err != nil {
 		return nil, err
 	}
@@ -215,7 +216,7 @@ func (m *HistGradientBoostingClassifier) proba(x matrix) []float64 {
 
 // Predict returns the most probable class of each sample, in y's dtype.
 func (m *HistGradientBoostingClassifier) Predict(X *tensor.Tensor) (*tensor.Tensor, error) {
-	x, err := readFitted("hist gradient boosting classifier: predict", X, m.NFeaturesIn, true)
+	x, err := readFitted("hist gradient boosting classifier: predict", X, m.NFeaturesIn, inputs.AllowNaN)
 	if err != nil {
 		return nil, err
 	}

@@ -1,12 +1,11 @@
 package ensemble
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
 
+	"github.com/ember-ml/ember/internal/state"
 	"github.com/ember-ml/ember/tensor"
 )
 
@@ -18,74 +17,6 @@ import (
 // values: children must point forward and within their tree, features below NFeaturesIn,
 // values finite and of the right length, so a corrupted state is an error and never a panic
 // or an endless loop later.
-
-// marshalParams encodes the JSON params of a state.
-func marshalParams(op string, v any) ([]byte, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", op, err)
-	}
-	return b, nil
-}
-
-// unmarshalParams decodes JSON params into v, rejecting unknown fields and trailing data.
-func unmarshalParams(op string, params []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(params))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("%s: bad params: %w", op, err)
-	}
-	if dec.More() {
-		return fmt.Errorf("%s: bad params: trailing data after the JSON object", op)
-	}
-	return nil
-}
-
-// stateArray returns arrays[name] after checking its dtype and shape; -1 in shape matches
-// any size.
-func stateArray(op string, arrays map[string]*tensor.Tensor, name string, dt tensor.DType, shape ...int) (*tensor.Tensor, error) {
-	t, ok := arrays[name]
-	if !ok || t == nil {
-		return nil, fmt.Errorf("%s: missing array %q", op, name)
-	}
-	if t.DType() != dt {
-		return nil, fmt.Errorf("%s: array %q has dtype %v, want %v", op, name, t.DType(), dt)
-	}
-	got := t.Shape()
-	ok = len(got) == len(shape)
-	for i := 0; ok && i < len(shape); i++ {
-		ok = shape[i] < 0 || got[i] == shape[i]
-	}
-	if !ok {
-		return nil, fmt.Errorf("%s: array %q has shape %v, want %v (-1: any)", op, name, got, shape)
-	}
-	return t, nil
-}
-
-// stateFloats returns the finite float64 values of arrays[name] (a vector of n values,
-// -1: any; infinities allowed when allowInf).
-func stateFloats(op string, arrays map[string]*tensor.Tensor, name string, n int, allowInf bool) ([]float64, error) {
-	t, err := stateArray(op, arrays, name, tensor.Float64, n)
-	if err != nil {
-		return nil, err
-	}
-	v := t.Float64s()
-	for i, x := range v {
-		if math.IsNaN(x) || math.IsInf(x, 0) && !allowInf {
-			return nil, fmt.Errorf("%s: array %q holds %g at %d", op, name, x, i)
-		}
-	}
-	return v, nil
-}
-
-// stateInts returns the int64 vector arrays[name] of n values (-1: any).
-func stateInts(op string, arrays map[string]*tensor.Tensor, name string, n int) ([]int64, error) {
-	t, err := stateArray(op, arrays, name, tensor.Int64, n)
-	if err != nil {
-		return nil, err
-	}
-	return t.Int64s(), nil
-}
 
 // putLabels stores the classes: int64 when y was int64, else float64.
 func putLabels(arrays map[string]*tensor.Tensor, l labels) {
@@ -103,10 +34,10 @@ func getLabels(op string, arrays map[string]*tensor.Tensor, nClasses int) (label
 	}
 	l := labels{isInt: t.DType() == tensor.Int64}
 	if !l.isInt {
-		if _, err := stateArray(op, arrays, "classes", tensor.Float64, nClasses); err != nil {
+		if _, err := state.Array(op, arrays, "classes", tensor.Float64, nClasses); err != nil {
 			return labels{}, err
 		}
-	} else if _, err := stateArray(op, arrays, "classes", tensor.Int64, nClasses); err != nil {
+	} else if _, err := state.Array(op, arrays, "classes", tensor.Int64, nClasses); err != nil {
 		return labels{}, err
 	}
 	l.classes = t.Float64s()
@@ -149,7 +80,7 @@ func putTrees(arrays map[string]*tensor.Tensor, trees []*tree) {
 // increasing: no empty tree), and the nodes' "left", "right" and "feature", unchecked.
 func links(op string, arrays map[string]*tensor.Tensor, prefix string, nTrees int) (off, left, right, feature []int64, err error) {
 	name := prefix + "offsets"
-	if off, err = stateInts(op, arrays, name, nTrees+1); err != nil {
+	if off, err = state.Ints(op, arrays, name, nTrees+1); err != nil {
 		return
 	}
 	if off[0] != 0 {
@@ -161,13 +92,13 @@ func links(op string, arrays map[string]*tensor.Tensor, prefix string, nTrees in
 		}
 	}
 	nodes := int(off[nTrees])
-	if left, err = stateInts(op, arrays, prefix+"left", nodes); err != nil {
+	if left, err = state.Ints(op, arrays, prefix+"left", nodes); err != nil {
 		return
 	}
-	if right, err = stateInts(op, arrays, prefix+"right", nodes); err != nil {
+	if right, err = state.Ints(op, arrays, prefix+"right", nodes); err != nil {
 		return
 	}
-	feature, err = stateInts(op, arrays, prefix+"feature", nodes)
+	feature, err = state.Ints(op, arrays, prefix+"feature", nodes)
 	return
 }
 
@@ -194,23 +125,23 @@ func getTrees(op string, arrays map[string]*tensor.Tensor, nTrees, k, d int, cla
 		return nil, err
 	}
 	nodes := len(left)
-	nSamples, err := stateInts(op, arrays, "tree.n_samples", nodes)
+	nSamples, err := state.Ints(op, arrays, "tree.n_samples", nodes)
 	if err != nil {
 		return nil, err
 	}
-	threshold, err := stateFloats(op, arrays, "tree.threshold", nodes, false)
+	threshold, _, err := state.Floats(op, arrays, "tree.threshold", nodes)
 	if err != nil {
 		return nil, err
 	}
-	impurity, err := stateFloats(op, arrays, "tree.impurity", nodes, false)
+	impurity, _, err := state.Floats(op, arrays, "tree.impurity", nodes)
 	if err != nil {
 		return nil, err
 	}
-	weight, err := stateFloats(op, arrays, "tree.weighted_n_samples", nodes, false)
+	weight, _, err := state.Floats(op, arrays, "tree.weighted_n_samples", nodes)
 	if err != nil {
 		return nil, err
 	}
-	value, err := stateFloats(op, arrays, "tree.value", nodes*k, false)
+	value, _, err := state.Floats(op, arrays, "tree.value", nodes*k)
 	if err != nil {
 		return nil, err
 	}
@@ -289,15 +220,15 @@ func getHTrees(op string, arrays map[string]*tensor.Tensor, nTrees, d int) ([]*h
 		return nil, err
 	}
 	nodes := len(left)
-	threshold, err := stateFloats(op, arrays, "hgb.threshold", nodes, true)
+	threshold, _, err := state.FloatsAllowing(op, arrays, "hgb.threshold", state.AllowInf, nodes)
 	if err != nil {
 		return nil, err
 	}
-	value, err := stateFloats(op, arrays, "hgb.value", nodes, false)
+	value, _, err := state.Floats(op, arrays, "hgb.value", nodes)
 	if err != nil {
 		return nil, err
 	}
-	ml, err := stateArray(op, arrays, "hgb.missing_left", tensor.Bool, nodes)
+	ml, err := state.Array(op, arrays, "hgb.missing_left", tensor.Bool, nodes)
 	if err != nil {
 		return nil, err
 	}
@@ -348,8 +279,6 @@ type savedHGB struct {
 	ValidationScore []float64
 }
 
-func notFitted(op string) error { return fmt.Errorf("%s: not fitted: call Fit first", op) }
-
 // loadTrees checks the settings of a saved tree or forest on d features and nClasses
 // classes (0: regression) as Fit does, and reads its nTrees trees and its
 // "feature_importances" [d] (stored rather than recomputed: its length bounds d).
@@ -360,7 +289,7 @@ func loadTrees(op string, s treeSettings, d, nClasses, nTrees int, arrays map[st
 	if _, err := s.params(op, d, nClasses); err != nil {
 		return nil, nil, err
 	}
-	imp, err := stateFloats(op, arrays, "feature_importances", d, false)
+	imp, _, err := state.Floats(op, arrays, "feature_importances", d)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -373,9 +302,9 @@ func loadTrees(op string, s treeSettings, d, nClasses, nTrees int, arrays map[st
 func (c *DecisionTreeClassifier) MarshalState() ([]byte, map[string]*tensor.Tensor, error) {
 	const op = "decision tree classifier: marshal state"
 	if c.t == nil {
-		return nil, nil, notFitted(op)
+		return nil, nil, state.NotFitted(op)
 	}
-	params, err := marshalParams(op, savedTree{c.settings(), c.RandomState, c.NClasses, c.NFeaturesIn})
+	params, err := state.MarshalParams(op, savedTree{c.settings(), c.RandomState, c.NClasses, c.NFeaturesIn})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -390,7 +319,7 @@ func (c *DecisionTreeClassifier) MarshalState() ([]byte, map[string]*tensor.Tens
 func (c *DecisionTreeClassifier) UnmarshalState(params []byte, arrays map[string]*tensor.Tensor) error {
 	const op = "decision tree classifier: unmarshal state"
 	var s savedTree
-	if err := unmarshalParams(op, params, &s); err != nil {
+	if err := state.UnmarshalParams(op, params, &s); err != nil {
 		return err
 	}
 	l, err := getLabels(op, arrays, s.NClasses)
@@ -414,9 +343,9 @@ func (c *DecisionTreeClassifier) UnmarshalState(params []byte, arrays map[string
 func (r *DecisionTreeRegressor) MarshalState() ([]byte, map[string]*tensor.Tensor, error) {
 	const op = "decision tree regressor: marshal state"
 	if r.t == nil {
-		return nil, nil, notFitted(op)
+		return nil, nil, state.NotFitted(op)
 	}
-	params, err := marshalParams(op, savedTree{r.settings(), r.RandomState, 0, r.NFeaturesIn})
+	params, err := state.MarshalParams(op, savedTree{r.settings(), r.RandomState, 0, r.NFeaturesIn})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -430,7 +359,7 @@ func (r *DecisionTreeRegressor) MarshalState() ([]byte, map[string]*tensor.Tenso
 func (r *DecisionTreeRegressor) UnmarshalState(params []byte, arrays map[string]*tensor.Tensor) error {
 	const op = "decision tree regressor: unmarshal state"
 	var s savedTree
-	if err := unmarshalParams(op, params, &s); err != nil {
+	if err := state.UnmarshalParams(op, params, &s); err != nil {
 		return err
 	}
 	if s.NClasses != 0 {
@@ -464,7 +393,7 @@ func stateOOB(op string, arrays map[string]*tensor.Tensor, name string, k int) (
 	if k > 0 {
 		shape = []int{-1, k}
 	}
-	t, err := stateArray(op, arrays, name, tensor.Float64, shape...)
+	t, err := state.Array(op, arrays, name, tensor.Float64, shape...)
 	if err != nil {
 		return nil, err
 	}
@@ -481,10 +410,10 @@ func stateOOB(op string, arrays map[string]*tensor.Tensor, name string, k int) (
 func (f *RandomForestClassifier) MarshalState() ([]byte, map[string]*tensor.Tensor, error) {
 	const op = "random forest classifier: marshal state"
 	if f.trees == nil {
-		return nil, nil, notFitted(op)
+		return nil, nil, state.NotFitted(op)
 	}
 	ts, fs := f.settings()
-	params, err := marshalParams(op, savedForest{ts, fs, f.NClasses, f.NFeaturesIn, f.OOBScoreValue})
+	params, err := state.MarshalParams(op, savedForest{ts, fs, f.NClasses, f.NFeaturesIn, f.OOBScoreValue})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -502,7 +431,7 @@ func (f *RandomForestClassifier) MarshalState() ([]byte, map[string]*tensor.Tens
 func (f *RandomForestClassifier) UnmarshalState(params []byte, arrays map[string]*tensor.Tensor) error {
 	const op = "random forest classifier: unmarshal state"
 	var s savedForest
-	if err := unmarshalParams(op, params, &s); err != nil {
+	if err := state.UnmarshalParams(op, params, &s); err != nil {
 		return err
 	}
 	l, err := getLabels(op, arrays, s.NClasses)
@@ -533,10 +462,10 @@ func (f *RandomForestClassifier) UnmarshalState(params []byte, arrays map[string
 func (f *RandomForestRegressor) MarshalState() ([]byte, map[string]*tensor.Tensor, error) {
 	const op = "random forest regressor: marshal state"
 	if f.trees == nil {
-		return nil, nil, notFitted(op)
+		return nil, nil, state.NotFitted(op)
 	}
 	ts, fs := f.settings()
-	params, err := marshalParams(op, savedForest{ts, fs, 0, f.NFeaturesIn, f.OOBScoreValue})
+	params, err := state.MarshalParams(op, savedForest{ts, fs, 0, f.NFeaturesIn, f.OOBScoreValue})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -553,7 +482,7 @@ func (f *RandomForestRegressor) MarshalState() ([]byte, map[string]*tensor.Tenso
 func (f *RandomForestRegressor) UnmarshalState(params []byte, arrays map[string]*tensor.Tensor) error {
 	const op = "random forest regressor: unmarshal state"
 	var s savedForest
-	if err := unmarshalParams(op, params, &s); err != nil {
+	if err := state.UnmarshalParams(op, params, &s); err != nil {
 		return err
 	}
 	if s.NClasses != 0 {
@@ -580,10 +509,10 @@ func (f *RandomForestRegressor) UnmarshalState(params []byte, arrays map[string]
 // marshalBooster returns the state of a fitted booster with its JSON header s.
 func marshalBooster(op string, b *booster, s savedHGB) ([]byte, map[string]*tensor.Tensor, error) {
 	if b == nil {
-		return nil, nil, notFitted(op)
+		return nil, nil, state.NotFitted(op)
 	}
 	s.NIter, s.TrainScore, s.ValidationScore = len(b.trees), b.trainS, b.validS
-	params, err := marshalParams(op, s)
+	params, err := state.MarshalParams(op, s)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -615,7 +544,7 @@ func loadBooster(op string, s savedHGB, want string, k int, arrays map[string]*t
 			return nil, fmt.Errorf("%s: scores must be finite, got %g", op, v)
 		}
 	}
-	baseline, err := stateFloats(op, arrays, "baseline", k, false)
+	baseline, _, err := state.Floats(op, arrays, "baseline", k)
 	if err != nil {
 		return nil, err
 	}
@@ -641,7 +570,7 @@ func (m *HistGradientBoostingRegressor) MarshalState() ([]byte, map[string]*tens
 func (m *HistGradientBoostingRegressor) UnmarshalState(params []byte, arrays map[string]*tensor.Tensor) error {
 	const op = "hist gradient boosting regressor: unmarshal state"
 	var s savedHGB
-	if err := unmarshalParams(op, params, &s); err != nil {
+	if err := state.UnmarshalParams(op, params, &s); err != nil {
 		return err
 	}
 	if s.NClasses != 0 {
@@ -672,7 +601,7 @@ func (m *HistGradientBoostingClassifier) MarshalState() ([]byte, map[string]*ten
 func (m *HistGradientBoostingClassifier) UnmarshalState(params []byte, arrays map[string]*tensor.Tensor) error {
 	const op = "hist gradient boosting classifier: unmarshal state"
 	var s savedHGB
-	if err := unmarshalParams(op, params, &s); err != nil {
+	if err := state.UnmarshalParams(op, params, &s); err != nil {
 		return err
 	}
 	l, err := getLabels(op, arrays, s.NClasses)

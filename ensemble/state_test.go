@@ -9,17 +9,9 @@ import (
 	"testing"
 
 	"github.com/ember-ml/ember/ensemble"
+	"github.com/ember-ml/ember/internal/statetest"
 	"github.com/ember-ml/ember/tensor"
 )
-
-// stateful is what every estimator of the package implements.
-type stateful interface {
-	Fit(X, y *tensor.Tensor) error
-	Predict(X *tensor.Tensor) (*tensor.Tensor, error)
-	Score(X, y *tensor.Tensor) (float64, error)
-	MarshalState() ([]byte, map[string]*tensor.Tensor, error)
-	UnmarshalState([]byte, map[string]*tensor.Tensor) error
-}
 
 // stateData returns 300 samples of 4 features (with NaN when nan) and 3-class labels (or
 // a regression target).
@@ -46,12 +38,12 @@ func stateData(classes int, nan bool) (X, y *tensor.Tensor) {
 // stateCases are fitted estimators of each type with a fresh zero value to load into.
 func stateCases(t *testing.T) []struct {
 	name        string
-	fit, loaded stateful
+	fit, loaded statetest.Supervised
 	X, y        *tensor.Tensor
 } {
 	type c = struct {
 		name        string
-		fit, loaded stateful
+		fit, loaded statetest.Supervised
 		X, y        *tensor.Tensor
 	}
 	X3, y3 := stateData(3, false)
@@ -86,7 +78,7 @@ func stateCases(t *testing.T) []struct {
 }
 
 // outputs returns everything an estimator computes on X, y, as float64 slices by name.
-func outputs(t *testing.T, m stateful, X, y *tensor.Tensor) map[string][]float64 {
+func outputs(t *testing.T, m statetest.Supervised, X, y *tensor.Tensor) map[string][]float64 {
 	t.Helper()
 	out := map[string][]float64{}
 	p, err := m.Predict(X)
@@ -125,38 +117,11 @@ func outputs(t *testing.T, m stateful, X, y *tensor.Tensor) map[string][]float64
 // the same state.
 func TestStateRoundTrip(t *testing.T) {
 	for _, c := range stateCases(t) {
-		params, arrays, err := c.fit.MarshalState()
-		if err != nil {
-			t.Fatalf("%s: %v", c.name, err)
-		}
-		for name, a := range arrays {
-			if strings.Trim(name, "abcdefghijklmnopqrstuvwxyz0123456789_.") != "" {
-				t.Errorf("%s: array name %q", c.name, name)
-			}
-			if dt := a.DType(); dt != tensor.Float64 && dt != tensor.Int64 && dt != tensor.Bool && dt != tensor.Float32 {
-				t.Errorf("%s: array %q has dtype %v", c.name, name, dt)
-			}
-		}
-		if err := c.loaded.UnmarshalState(params, arrays); err != nil {
-			t.Fatalf("%s: %v", c.name, err)
-		}
+		statetest.RoundTrip(t, c.fit, c.loaded)
 		want, got := outputs(t, c.fit, c.X, c.y), outputs(t, c.loaded, c.X, c.y)
 		for k, w := range want {
 			if !slices.Equal(got[k], w) {
 				t.Errorf("%s: %s differs after loading", c.name, k)
-			}
-		}
-		params2, arrays2, err := c.loaded.MarshalState()
-		if err != nil {
-			t.Fatalf("%s: %v", c.name, err)
-		}
-		if string(params2) != string(params) {
-			t.Errorf("%s: params after loading\n%s\nwant\n%s", c.name, params2, params)
-		}
-		for name, a := range arrays {
-			b := arrays2[name]
-			if b == nil || !slices.Equal(a.Float64s(), b.Float64s()) || !slices.Equal(a.Shape(), b.Shape()) {
-				t.Errorf("%s: array %q differs after loading", c.name, name)
 			}
 		}
 		switch m := c.loaded.(type) {
@@ -184,7 +149,7 @@ func TestStateRoundTrip(t *testing.T) {
 // TestStateErrors checks that state is refused before Fit and that corrupted states are
 // errors, not panics.
 func TestStateErrors(t *testing.T) {
-	for _, m := range []stateful{new(ensemble.DecisionTreeClassifier), new(ensemble.DecisionTreeRegressor),
+	for _, m := range []statetest.Supervised{new(ensemble.DecisionTreeClassifier), new(ensemble.DecisionTreeRegressor),
 		new(ensemble.RandomForestClassifier), new(ensemble.RandomForestRegressor),
 		new(ensemble.HistGradientBoostingClassifier), new(ensemble.HistGradientBoostingRegressor)} {
 		if _, _, err := m.MarshalState(); err == nil || !strings.Contains(err.Error(), "not fitted") {
@@ -248,7 +213,7 @@ func TestStateErrors(t *testing.T) {
 	cases := stateCases(t)
 	run := func(c struct {
 		name        string
-		fit, loaded stateful
+		fit, loaded statetest.Supervised
 		X, y        *tensor.Tensor
 	}, breaks []corruption) {
 		params, arrays, err := c.fit.MarshalState()

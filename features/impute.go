@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/ember-ml/ember/internal/inputs"
 	"github.com/ember-ml/ember/tensor"
 )
 
@@ -34,7 +35,7 @@ func NewSimpleImputer(strategy string) *SimpleImputer { return &SimpleImputer{St
 // Fit computes the statistic of each feature of X [samples, features]; X may contain NaN
 // (missing) but no infinities.
 func (s *SimpleImputer) Fit(X *tensor.Tensor) error {
-	x, err := readX("simple imputer", X, true)
+	x, err := readX("simple imputer", X, inputs.AllowNaN)
 	if err != nil {
 		return err
 	}
@@ -131,7 +132,7 @@ func mostFrequent(v []float64) float64 {
 // Transform returns X [samples, features] with each NaN replaced by its feature's
 // statistic, float64 [samples, kept features].
 func (s *SimpleImputer) Transform(X *tensor.Tensor) (*tensor.Tensor, error) {
-	x, err := readFitted("simple imputer: transform", X, s.NFeaturesIn, true)
+	x, err := readFitted("simple imputer: transform", X, s.NFeaturesIn, inputs.AllowNaN)
 	if err != nil {
 		return nil, err
 	}
@@ -154,7 +155,7 @@ func (s *SimpleImputer) transform(x matrix) *tensor.Tensor {
 
 // FitTransform fits on X and returns Transform(X).
 func (s *SimpleImputer) FitTransform(X *tensor.Tensor) (*tensor.Tensor, error) {
-	x, err := readX("simple imputer", X, true)
+	x, err := readX("simple imputer", X, inputs.AllowNaN)
 	if err != nil {
 		return nil, err
 	}

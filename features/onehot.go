@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ember-ml/ember/internal/inputs"
 	"github.com/ember-ml/ember/tensor"
 )
 
@@ -52,7 +53,7 @@ func (e *OneHotEncoder) Fit(X *tensor.Tensor) error {
 	if err := e.check(); err != nil {
 		return err
 	}
-	x, err := readX("one-hot encoder", X, false)
+	x, err := readX("one-hot encoder", X, inputs.RejectNaN)
 	if err != nil {
 		return err
 	}
@@ -93,7 +94,7 @@ func (e *OneHotEncoder) outputs() int {
 // Transform returns the indicator columns of X [samples, features], float64
 // [samples, outputs], in the order of GetFeatureNamesOut.
 func (e *OneHotEncoder) Transform(X *tensor.Tensor) (*tensor.Tensor, error) {
-	x, err := readFitted("one-hot encoder: transform", X, e.NFeaturesIn, false)
+	x, err := readFitted("one-hot encoder: transform", X, e.NFeaturesIn, inputs.RejectNaN)
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +140,7 @@ func (e *OneHotEncoder) FitTransform(X *tensor.Tensor) (*tensor.Tensor, error) {
 	if err := e.check(); err != nil {
 		return nil, err
 	}
-	x, err := readX("one-hot encoder", X, false)
+	x, err := readX("one-hot encoder", X, inputs.RejectNaN)
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ember-ml/ember/internal/inputs"
 	"github.com/ember-ml/ember/tensor"
 )
 
@@ -35,7 +36,7 @@ func NewPolynomialFeatures(degree int) *PolynomialFeatures {
 
 // Fit records the number of features of X [samples, features] and the output terms.
 func (p *PolynomialFeatures) Fit(X *tensor.Tensor) error {
-	x, err := readX("polynomial features", X, true)
+	x, err := readX("polynomial features", X, inputs.AllowNaN)
 	if err != nil {
 		return err
 	}
@@ -98,7 +99,7 @@ func appendCombos(out [][]int, n, deg int, distinct bool) [][]int {
 // Transform returns the polynomial terms of X [samples, features], float64
 // [samples, NOutputFeatures]. NaN inputs propagate to the terms that use them.
 func (p *PolynomialFeatures) Transform(X *tensor.Tensor) (*tensor.Tensor, error) {
-	x, err := readFitted("polynomial features: transform", X, p.NFeaturesIn, true)
+	x, err := readFitted("polynomial features: transform", X, p.NFeaturesIn, inputs.AllowNaN)
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +123,7 @@ func (p *PolynomialFeatures) transform(x matrix) *tensor.Tensor {
 
 // FitTransform fits on X and returns Transform(X).
 func (p *PolynomialFeatures) FitTransform(X *tensor.Tensor) (*tensor.Tensor, error) {
-	x, err := readX("polynomial features", X, true)
+	x, err := readX("polynomial features", X, inputs.AllowNaN)
 	if err != nil {
 		return nil, err
 	}

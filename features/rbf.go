@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/ember-ml/ember/internal/inputs"
 	"github.com/ember-ml/ember/tensor"
 )
 
@@ -20,14 +21,14 @@ type RBF struct {
 // Transform returns the kernel values of X [samples, features] against the centres,
 // float64 [samples, k].
 func (r RBF) Transform(X *tensor.Tensor) (*tensor.Tensor, error) {
-	c, err := readX("rbf: Centers", r.Centers, false)
+	c, err := readX("rbf: Centers", r.Centers, inputs.RejectNaN)
 	if err != nil {
 		return nil, err
 	}
 	if !(r.Gamma >= 0) || math.IsInf(r.Gamma, 0) {
 		return nil, fmt.Errorf("rbf: Gamma must be finite and ≥ 0, got %g", r.Gamma)
 	}
-	x, err := readFitted("rbf", X, c.d, false)
+	x, err := readFitted("rbf", X, c.d, inputs.RejectNaN)
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +76,7 @@ func NewRBFSampler() *RBFSampler { return &RBFSampler{Gamma: 1, NComponents: 100
 
 // Fit draws the random weights for the number of features of X [samples, features].
 func (s *RBFSampler) Fit(X *tensor.Tensor) error {
-	x, err := readX("rbf sampler", X, false)
+	x, err := readX("rbf sampler", X, inputs.RejectNaN)
 	if err != nil {
 		return err
 	}
@@ -108,7 +109,7 @@ func (s *RBFSampler) fit(d int) error {
 // Transform returns the random features of X [samples, features], float64
 // [samples, NComponents].
 func (s *RBFSampler) Transform(X *tensor.Tensor) (*tensor.Tensor, error) {
-	x, err := readFitted("rbf sampler: transform", X, s.NFeaturesIn, false)
+	x, err := readFitted("rbf sampler: transform", X, s.NFeaturesIn, inputs.RejectNaN)
 	if err != nil {
 		return nil, err
 	}
@@ -137,7 +138,7 @@ func (s *RBFSampler) transform(x matrix) *tensor.Tensor {
 
 // FitTransform fits on X and returns Transform(X).
 func (s *RBFSampler) FitTransform(X *tensor.Tensor) (*tensor.Tensor, error) {
-	x, err := readX("rbf sampler", X, false)
+	x, err := readX("rbf sampler", X, inputs.RejectNaN)
 	if err != nil {
 		return nil, err
 	}

@@ -1,95 +1,21 @@
 package features
 
 import (
-	"bytes"
 	"cmp"
-	"encoding/json"
 	"fmt"
 	"math"
 	"math/big"
 	"slices"
-	"strings"
 
+	"github.com/ember-ml/ember/internal/state"
 	"github.com/ember-ml/ember/tensor"
 )
 
 // Persistence: MarshalState returns a transformer's settings and scalar fitted attributes as
 // JSON (scikit-learn's names) and its fitted arrays by name; UnmarshalState restores them,
 // checking every array's dtype, shape and values, so that a corrupted state is an error and
-// never a panic later. Helpers shared by the transformers of this package follow.
-
-func marshalParams(op string, v any) ([]byte, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", op, err)
-	}
-	return b, nil
-}
-
-// unmarshalParams decodes JSON params into v, rejecting unknown fields and trailing data.
-func unmarshalParams(op string, params []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(params))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("%s: bad params: %w", op, err)
-	}
-	if dec.More() {
-		return fmt.Errorf("%s: bad params: trailing data after the JSON object", op)
-	}
-	return nil
-}
-
-// stateArray returns arrays[name] after checking its dtype and shape (-1: any size).
-func stateArray(op string, arrays map[string]*tensor.Tensor, name string, dt tensor.DType, shape ...int) (*tensor.Tensor, error) {
-	t, ok := arrays[name]
-	if !ok || t == nil {
-		return nil, fmt.Errorf("%s: missing array %q", op, name)
-	}
-	if t.DType() != dt {
-		return nil, fmt.Errorf("%s: array %q has dtype %v, want %v", op, name, t.DType(), dt)
-	}
-	got := t.Shape()
-	ok = len(got) == len(shape)
-	for i := 0; ok && i < len(shape); i++ {
-		ok = shape[i] < 0 || got[i] == shape[i]
-	}
-	if !ok {
-		return nil, fmt.Errorf("%s: array %q has shape %v, want %v (-1: any)", op, name, got, shape)
-	}
-	return t, nil
-}
-
-// stateFloats returns the float64 values of arrays[name] and its shape; NaN is allowed
-// only when allowNaN, infinities never.
-func stateFloats(op string, arrays map[string]*tensor.Tensor, name string, allowNaN bool, shape ...int) ([]float64, []int, error) {
-	t, err := stateArray(op, arrays, name, tensor.Float64, shape...)
-	if err != nil {
-		return nil, nil, err
-	}
-	v := t.Float64s()
-	for i, x := range v {
-		if math.IsInf(x, 0) || math.IsNaN(x) && !allowNaN {
-			return nil, nil, fmt.Errorf("%s: array %q holds %g at %d", op, name, x, i)
-		}
-	}
-	return v, t.Shape(), nil
-}
-
-// settingsError reports restored settings that Fit would refuse, dropping the
-// transformer's prefix that err repeats.
-func settingsError(op string, err error) error {
-	name, _, _ := strings.Cut(op, ":")
-	return fmt.Errorf("%s: %s", op, strings.TrimPrefix(err.Error(), name+": "))
-}
-
-func notFitted(op string) error { return fmt.Errorf("%s: not fitted: call Fit first", op) }
-
-func needFeatures(op string, d int) error {
-	if d < 1 {
-		return fmt.Errorf("%s: n_features_in must be ≥ 1, got %d", op, d)
-	}
-	return nil
-}
+// never a panic later. The checks themselves are internal/state's, shared by all estimator
+// packages.
 
 // PolynomialFeatures
 
@@ -114,9 +40,9 @@ const (
 func (p *PolynomialFeatures) MarshalState() ([]byte, map[string]*tensor.Tensor, error) {
 	const op = "polynomial features: marshal state"
 	if p.NFeaturesIn == 0 {
-		return nil, nil, notFitted(op)
+		return nil, nil, state.NotFitted(op)
 	}
-	params, err := marshalParams(op, polynomialState{p.Degree, p.MinDegree, p.InteractionOnly, p.IncludeBias, p.NFeaturesIn})
+	params, err := state.MarshalParams(op, polynomialState{p.Degree, p.MinDegree, p.InteractionOnly, p.IncludeBias, p.NFeaturesIn})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -128,13 +54,13 @@ func (p *PolynomialFeatures) MarshalState() ([]byte, map[string]*tensor.Tensor, 
 func (p *PolynomialFeatures) UnmarshalState(params []byte, arrays map[string]*tensor.Tensor) error {
 	const op = "polynomial features: unmarshal state"
 	var s polynomialState
-	if err := unmarshalParams(op, params, &s); err != nil {
+	if err := state.UnmarshalParams(op, params, &s); err != nil {
 		return err
 	}
-	if err := needFeatures(op, s.NFeaturesIn); err != nil {
+	if err := state.NeedFeatures(op, s.NFeaturesIn); err != nil {
 		return err
 	}
-	powers, err := stateArray(op, arrays, "powers", tensor.Int64, -1, s.NFeaturesIn)
+	powers, err := state.Array(op, arrays, "powers", tensor.Int64, -1, s.NFeaturesIn)
 	if err != nil {
 		return err
 	}
@@ -155,7 +81,7 @@ func (p *PolynomialFeatures) UnmarshalState(params []byte, arrays map[string]*te
 		}
 	}
 	if err := r.fit(s.NFeaturesIn); err != nil {
-		return settingsError(op, err)
+		return state.SettingsError(op, err)
 	}
 	if !slices.Equal(r.Powers.Int64s(), powers.Int64s()) {
 		return fmt.Errorf("%s: powers differs from the terms that the settings give", op)
@@ -202,7 +128,7 @@ func (r *RBF) MarshalState() ([]byte, map[string]*tensor.Tensor, error) {
 	if r.Centers == nil {
 		return nil, nil, fmt.Errorf("%s: Centers is not set", op)
 	}
-	params, err := marshalParams(op, rbfState{r.Gamma})
+	params, err := state.MarshalParams(op, rbfState{r.Gamma})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -213,13 +139,13 @@ func (r *RBF) MarshalState() ([]byte, map[string]*tensor.Tensor, error) {
 func (r *RBF) UnmarshalState(params []byte, arrays map[string]*tensor.Tensor) error {
 	const op = "rbf: unmarshal state"
 	var s rbfState
-	if err := unmarshalParams(op, params, &s); err != nil {
+	if err := state.UnmarshalParams(op, params, &s); err != nil {
 		return err
 	}
 	if !(s.Gamma >= 0) || math.IsInf(s.Gamma, 0) {
 		return fmt.Errorf("%s: gamma must be finite and ≥ 0, got %g", op, s.Gamma)
 	}
-	c, shape, err := stateFloats(op, arrays, "centers", false, -1, -1)
+	c, shape, err := state.Floats(op, arrays, "centers", -1, -1)
 	if err != nil {
 		return err
 	}
@@ -244,9 +170,9 @@ type rbfSamplerState struct {
 func (s *RBFSampler) MarshalState() ([]byte, map[string]*tensor.Tensor, error) {
 	const op = "rbf sampler: marshal state"
 	if s.NFeaturesIn == 0 {
-		return nil, nil, notFitted(op)
+		return nil, nil, state.NotFitted(op)
 	}
-	params, err := marshalParams(op, rbfSamplerState{s.Gamma, s.NComponents, s.RandomState, s.NFeaturesIn})
+	params, err := state.MarshalParams(op, rbfSamplerState{s.Gamma, s.NComponents, s.RandomState, s.NFeaturesIn})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -258,7 +184,7 @@ func (s *RBFSampler) MarshalState() ([]byte, map[string]*tensor.Tensor, error) {
 func (s *RBFSampler) UnmarshalState(params []byte, arrays map[string]*tensor.Tensor) error {
 	const op = "rbf sampler: unmarshal state"
 	var st rbfSamplerState
-	if err := unmarshalParams(op, params, &st); err != nil {
+	if err := state.UnmarshalParams(op, params, &st); err != nil {
 		return err
 	}
 	switch {
@@ -267,14 +193,14 @@ func (s *RBFSampler) UnmarshalState(params []byte, arrays map[string]*tensor.Ten
 	case st.NComponents < 1:
 		return fmt.Errorf("%s: n_components must be ≥ 1, got %d", op, st.NComponents)
 	}
-	if err := needFeatures(op, st.NFeaturesIn); err != nil {
+	if err := state.NeedFeatures(op, st.NFeaturesIn); err != nil {
 		return err
 	}
-	w, _, err := stateFloats(op, arrays, "random_weights", false, st.NFeaturesIn, st.NComponents)
+	w, _, err := state.Floats(op, arrays, "random_weights", st.NFeaturesIn, st.NComponents)
 	if err != nil {
 		return err
 	}
-	b, _, err := stateFloats(op, arrays, "random_offset", false, st.NComponents)
+	b, _, err := state.Floats(op, arrays, "random_offset", st.NComponents)
 	if err != nil {
 		return err
 	}
@@ -299,9 +225,9 @@ type oneHotState struct {
 func (e *OneHotEncoder) MarshalState() ([]byte, map[string]*tensor.Tensor, error) {
 	const op = "one-hot encoder: marshal state"
 	if e.NFeaturesIn == 0 {
-		return nil, nil, notFitted(op)
+		return nil, nil, state.NotFitted(op)
 	}
-	params, err := marshalParams(op, oneHotState{e.HandleUnknown, e.Drop, e.NFeaturesIn, e.dtype.String()})
+	params, err := state.MarshalParams(op, oneHotState{e.HandleUnknown, e.Drop, e.NFeaturesIn, e.dtype.String()})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -321,14 +247,14 @@ func (e *OneHotEncoder) MarshalState() ([]byte, map[string]*tensor.Tensor, error
 func (e *OneHotEncoder) UnmarshalState(params []byte, arrays map[string]*tensor.Tensor) error {
 	const op = "one-hot encoder: unmarshal state"
 	var s oneHotState
-	if err := unmarshalParams(op, params, &s); err != nil {
+	if err := state.UnmarshalParams(op, params, &s); err != nil {
 		return err
 	}
 	r := OneHotEncoder{HandleUnknown: s.HandleUnknown, Drop: s.Drop, NFeaturesIn: s.NFeaturesIn}
 	if err := r.check(); err != nil {
-		return settingsError(op, err)
+		return state.SettingsError(op, err)
 	}
-	if err := needFeatures(op, s.NFeaturesIn); err != nil {
+	if err := state.NeedFeatures(op, s.NFeaturesIn); err != nil {
 		return err
 	}
 	switch s.DType {
@@ -341,15 +267,15 @@ func (e *OneHotEncoder) UnmarshalState(params []byte, arrays map[string]*tensor.
 	default:
 		return fmt.Errorf("%s: dtype must be \"float32\", \"float64\" or \"int64\", got %q", op, s.DType)
 	}
-	cats, _, err := stateFloats(op, arrays, "categories", false, -1)
+	cats, _, err := state.Floats(op, arrays, "categories", -1)
 	if err != nil {
 		return err
 	}
-	counts, err := stateArray(op, arrays, "n_categories", tensor.Int64, s.NFeaturesIn)
+	counts, err := state.Array(op, arrays, "n_categories", tensor.Int64, s.NFeaturesIn)
 	if err != nil {
 		return err
 	}
-	drop, err := stateArray(op, arrays, "drop_idx", tensor.Int64, s.NFeaturesIn)
+	drop, err := state.Array(op, arrays, "drop_idx", tensor.Int64, s.NFeaturesIn)
 	if err != nil {
 		return err
 	}
@@ -392,9 +318,9 @@ type imputerState struct {
 func (s *SimpleImputer) MarshalState() ([]byte, map[string]*tensor.Tensor, error) {
 	const op = "simple imputer: marshal state"
 	if s.NFeaturesIn == 0 {
-		return nil, nil, notFitted(op)
+		return nil, nil, state.NotFitted(op)
 	}
-	params, err := marshalParams(op, imputerState{s.Strategy, s.FillValue, s.KeepEmptyFeatures, s.NFeaturesIn})
+	params, err := state.MarshalParams(op, imputerState{s.Strategy, s.FillValue, s.KeepEmptyFeatures, s.NFeaturesIn})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -405,19 +331,19 @@ func (s *SimpleImputer) MarshalState() ([]byte, map[string]*tensor.Tensor, error
 func (s *SimpleImputer) UnmarshalState(params []byte, arrays map[string]*tensor.Tensor) error {
 	const op = "simple imputer: unmarshal state"
 	var st imputerState
-	if err := unmarshalParams(op, params, &st); err != nil {
+	if err := state.UnmarshalParams(op, params, &st); err != nil {
 		return err
 	}
 	if math.IsNaN(st.FillValue) || math.IsInf(st.FillValue, 0) {
 		return fmt.Errorf("%s: fill_value must be finite, got %g", op, st.FillValue)
 	}
 	if _, err := statistic(st.Strategy, st.FillValue); err != nil {
-		return settingsError(op, err)
+		return state.SettingsError(op, err)
 	}
-	if err := needFeatures(op, st.NFeaturesIn); err != nil {
+	if err := state.NeedFeatures(op, st.NFeaturesIn); err != nil {
 		return err
 	}
-	stats, _, err := stateFloats(op, arrays, "statistics", true, st.NFeaturesIn)
+	stats, _, err := state.FloatsAllowing(op, arrays, "statistics", state.AllowNaN, st.NFeaturesIn)
 	if err != nil {
 		return err
 	}
@@ -444,9 +370,9 @@ type labelEncoderState[T cmp.Ordered] struct {
 func (l *LabelEncoder[T]) MarshalState() ([]byte, map[string]*tensor.Tensor, error) {
 	const op = "label encoder: marshal state"
 	if l.Classes == nil {
-		return nil, nil, notFitted(op)
+		return nil, nil, state.NotFitted(op)
 	}
-	params, err := marshalParams(op, labelEncoderState[T]{l.Classes})
+	params, err := state.MarshalParams(op, labelEncoderState[T]{l.Classes})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -458,7 +384,7 @@ func (l *LabelEncoder[T]) MarshalState() ([]byte, map[string]*tensor.Tensor, err
 func (l *LabelEncoder[T]) UnmarshalState(params []byte, arrays map[string]*tensor.Tensor) error {
 	const op = "label encoder: unmarshal state"
 	var s labelEncoderState[T]
-	if err := unmarshalParams(op, params, &s); err != nil {
+	if err := state.UnmarshalParams(op, params, &s); err != nil {
 		return err
 	}
 	if len(s.Classes) == 0 {

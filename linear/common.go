@@ -8,29 +8,6 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// readX validates X (2-D, at least one sample and feature, numeric, finite) and copies it
-// into a float64 matrix the caller may modify.
-func readX(op string, X *tensor.Tensor) (*mat.Dense, error) {
-	if X == nil {
-		return nil, fmt.Errorf("%s: X is nil", op)
-	}
-	if X.Dim() != 2 {
-		return nil, fmt.Errorf("%s: X must be 2-D [samples, features], got shape %v", op, X.Shape())
-	}
-	n, d := X.Size(0), X.Size(1)
-	if n == 0 || d == 0 {
-		return nil, fmt.Errorf("%s: X has shape %v: need at least one sample and one feature", op, X.Shape())
-	}
-	if X.DType() == tensor.Bool {
-		return nil, fmt.Errorf("%s: X must be numeric, got bool", op)
-	}
-	data := X.Float64s()
-	if err := checkFinite(op, "X", data, d); err != nil {
-		return nil, err
-	}
-	return mat.NewDense(n, d, data), nil
-}
-
 // readY validates y [samples] or [samples, targets] against n samples and returns it as a
 // matrix [samples, targets] and whether it was 1-D.
 func readY(op string, y *tensor.Tensor, n int) (*mat.Dense, bool, error) {
@@ -76,21 +53,6 @@ func checkFinite(op, name string, data []float64, cols int) error {
 		}
 	}
 	return nil
-}
-
-// readFitted reads X for prediction by an estimator fitted on d features (0: not fitted).
-func readFitted(op string, X *tensor.Tensor, d int) (*mat.Dense, error) {
-	if d == 0 {
-		return nil, fmt.Errorf("%s: not fitted: call Fit first", op)
-	}
-	m, err := readX(op, X)
-	if err != nil {
-		return nil, err
-	}
-	if _, c := m.Dims(); c != d {
-		return nil, fmt.Errorf("%s: X has %d features, but the estimator was fitted with %d", op, c, d)
-	}
-	return m, nil
 }
 
 // centre subtracts the column means from m in place and returns them.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/ember-ml/ember/internal/inputs"
 	"github.com/ember-ml/ember/tensor"
 	"gonum.org/v1/gonum/mat"
 )
@@ -77,7 +78,7 @@ func (e *ElasticNet) fitAs(op string, X, y *tensor.Tensor) error {
 	if err := e.check(op); err != nil {
 		return err
 	}
-	x, err := readX(op, X)
+	x, err := inputs.ReadDense(op, X)
 	if err != nil {
 		return err
 	}

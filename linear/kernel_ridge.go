@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/ember-ml/ember/internal/inputs"
 	"github.com/ember-ml/ember/tensor"
 	"gonum.org/v1/gonum/mat"
 )
@@ -53,7 +54,7 @@ func (k *KernelRidge) Fit(X, y *tensor.Tensor) error {
 	if err := k.check(op); err != nil {
 		return err
 	}
-	x, err := readX(op, X)
+	x, err := inputs.ReadDense(op, X)
 	if err != nil {
 		return err
 	}
@@ -85,7 +86,7 @@ func (k *KernelRidge) Predict(X *tensor.Tensor) (*tensor.Tensor, error) {
 }
 
 func (k *KernelRidge) predict(op string, X *tensor.Tensor) (*mat.Dense, error) {
-	x, err := readFitted(op, X, k.NFeaturesIn)
+	x, err := inputs.ReadFittedDense(op, X, k.NFeaturesIn)
 	if err != nil {
 		return nil, err
 	}

@@ -28,7 +28,7 @@ func TestErrors(t *testing.T) {
 		X, y *tensor.Tensor
 		want string
 	}{
-		{linear.NewLinearRegression(), nanX, y, "X contains NaN (sample 1, column 1)"},
+		{linear.NewLinearRegression(), nanX, y, "X contains NaN (sample 1, feature 1)"},
 		{linear.NewLinearRegression(), X, y.Narrow(0, 0, 3), "y has 3 samples but X has 4"},
 		{linear.NewLinearRegression(), X, tensor.FromSlice([]float64{0, 1, math.Inf(-1), 0}, 4), "y contains -Inf (sample 2"},
 		{linear.NewLinearRegression(), X.Reshape(8), y, "X must be 2-D"},
@@ -49,7 +49,7 @@ func TestErrors(t *testing.T) {
 		{kr(func(k *linear.KernelRidge) { k.Alpha = -0.5 }), X, y, "Alpha must be"},
 		{kr(func(k *linear.KernelRidge) {}), X, y.Narrow(0, 0, 1), "y has 1 samples but X has 4"},
 		{kr(func(k *linear.KernelRidge) { k.Gamma = -1 }), X, y, "Gamma must be a finite number ≥ 0, got -1"},
-		{kr(func(k *linear.KernelRidge) {}), tensor.FromSlice([]float32{0, 1, 1, float32(math.Inf(1)), 2, 2, 3, 1}, 4, 2), y, "X contains +Inf (sample 1, column 1)"},
+		{kr(func(k *linear.KernelRidge) {}), tensor.FromSlice([]float32{0, 1, 1, float32(math.Inf(1)), 2, 2, 3, 1}, 4, 2), y, "X contains +Inf (sample 1, feature 1)"},
 		{linear.NewRidge(), X, tensor.FromSlice([]float64{0, math.NaN(), 1, 0}, 4), "y contains NaN (sample 1, column 0)"},
 		{linear.NewLasso(), X, tensor.FromSlice([]float64{0, 1, math.NaN(), 0}, 4), "y contains NaN (sample 2"},
 		{enet(func(e *linear.ElasticNet) { e.Alpha = -0.1 }), X, y, "Alpha must be a finite number ≥ 0, got -0.1"},

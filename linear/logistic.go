@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/ember-ml/ember/internal/inputs"
 	"github.com/ember-ml/ember/tensor"
 	"gonum.org/v1/gonum/mat"
 )
@@ -60,7 +61,7 @@ func (l *LogisticRegression) Fit(X, y *tensor.Tensor) error {
 	if err := l.check(op); err != nil {
 		return err
 	}
-	x, err := readX(op, X)
+	x, err := inputs.ReadDense(op, X)
 	if err != nil {
 		return err
 	}
@@ -97,7 +98,7 @@ func (l *LogisticRegression) Fit(X, y *tensor.Tensor) error {
 
 // scores returns X·Wᵀ + b [samples, rows].
 func (l *LogisticRegression) scores(op string, X *tensor.Tensor) (*mat.Dense, error) {
-	x, err := readFitted(op, X, l.NFeaturesIn)
+	x, err := inputs.ReadFittedDense(op, X, l.NFeaturesIn)
 	if err != nil {
 		return nil, err
 	}

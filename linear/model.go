@@ -1,6 +1,7 @@
 package linear
 
 import (
+	"github.com/ember-ml/ember/internal/inputs"
 	"github.com/ember-ml/ember/tensor"
 	"gonum.org/v1/gonum/mat"
 )
@@ -44,7 +45,7 @@ func (f *linearFit) predict(op string, X *tensor.Tensor) (*mat.Dense, error) {
 	if f != nil {
 		d = f.d
 	}
-	x, err := readFitted(op, X, d)
+	x, err := inputs.ReadFittedDense(op, X, d)
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/ember-ml/ember/internal/inputs"
 	"github.com/ember-ml/ember/tensor"
 	"gonum.org/v1/gonum/mat"
 )
@@ -104,7 +105,7 @@ const eps = 0x1p-52
 // fitSVD fits coef = V·diag(filter(s))·Uᵀ·y on the (centred, when intercept) data and
 // returns the fit and the number of singular values kept.
 func fitSVD(op string, X, y *tensor.Tensor, intercept bool, filter func(s, smax float64) float64) (*linearFit, int, error) {
-	x, err := readX(op, X)
+	x, err := inputs.ReadDense(op, X)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -1,12 +1,11 @@
 package linear
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
 
+	"github.com/ember-ml/ember/internal/state"
 	"github.com/ember-ml/ember/tensor"
 	"gonum.org/v1/gonum/mat"
 )
@@ -19,52 +18,9 @@ import (
 // and values, so that a corrupted state is an error and never a panic later; the restored
 // estimator predicts bit for bit like the original.
 
-func notFitted(op string) error { return fmt.Errorf("%s: not fitted: call Fit first", op) }
-
-func marshalParams(op string, v any) ([]byte, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", op, err)
-	}
-	return b, nil
-}
-
-// unmarshalParams decodes JSON params into v, rejecting unknown fields and trailing data.
-func unmarshalParams(op string, params []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(params))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("%s: bad params: %w", op, err)
-	}
-	if dec.More() {
-		return fmt.Errorf("%s: bad params: trailing data after the JSON object", op)
-	}
-	return nil
-}
-
-// stateArray returns arrays[name] after checking its dtype and shape (-1: any size ≥ 1).
-func stateArray(op string, arrays map[string]*tensor.Tensor, name string, dt tensor.DType, shape ...int) (*tensor.Tensor, error) {
-	t, ok := arrays[name]
-	if !ok || t == nil {
-		return nil, fmt.Errorf("%s: missing array %q", op, name)
-	}
-	if t.DType() != dt {
-		return nil, fmt.Errorf("%s: array %q has dtype %v, want %v", op, name, t.DType(), dt)
-	}
-	got := t.Shape()
-	ok = len(got) == len(shape)
-	for i := 0; ok && i < len(shape); i++ {
-		ok = shape[i] < 0 && got[i] >= 1 || got[i] == shape[i]
-	}
-	if !ok {
-		return nil, fmt.Errorf("%s: array %q has shape %v, want %v (-1: any size ≥ 1)", op, name, got, shape)
-	}
-	return t, nil
-}
-
 // stateMatrix returns the finite float64 matrix arrays[name] of the given shape.
 func stateMatrix(op string, arrays map[string]*tensor.Tensor, name string, rows, cols int) (*mat.Dense, error) {
-	t, err := stateArray(op, arrays, name, tensor.Float64, rows, cols)
+	t, err := state.NonEmptyArray(op, arrays, name, tensor.Float64, rows, cols)
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +35,7 @@ func stateMatrix(op string, arrays map[string]*tensor.Tensor, name string, rows,
 
 // stateVector returns the finite float64 values of the vector arrays[name] of n values.
 func stateVector(op string, arrays map[string]*tensor.Tensor, name string, n int) ([]float64, error) {
-	t, err := stateArray(op, arrays, name, tensor.Float64, n)
+	t, err := state.NonEmptyArray(op, arrays, name, tensor.Float64, n)
 	if err != nil {
 		return nil, err
 	}
@@ -130,9 +86,9 @@ type linearRegressionState struct {
 func (r *LinearRegression) MarshalState() ([]byte, map[string]*tensor.Tensor, error) {
 	const op = "linear regression: marshal state"
 	if r.fit == nil {
-		return nil, nil, notFitted(op)
+		return nil, nil, state.NotFitted(op)
 	}
-	params, err := marshalParams(op, linearRegressionState{r.FitIntercept, r.Rank, r.fit.oneD})
+	params, err := state.MarshalParams(op, linearRegressionState{r.FitIntercept, r.Rank, r.fit.oneD})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -143,7 +99,7 @@ func (r *LinearRegression) MarshalState() ([]byte, map[string]*tensor.Tensor, er
 func (r *LinearRegression) UnmarshalState(params []byte, arrays map[string]*tensor.Tensor) error {
 	const op = "linear regression: unmarshal state"
 	var s linearRegressionState
-	if err := unmarshalParams(op, params, &s); err != nil {
+	if err := state.UnmarshalParams(op, params, &s); err != nil {
 		return err
 	}
 	f, err := readLinearFit(op, arrays, s.Y1D)
@@ -169,9 +125,9 @@ type ridgeState struct {
 func (r *Ridge) MarshalState() ([]byte, map[string]*tensor.Tensor, error) {
 	const op = "ridge: marshal state"
 	if r.fit == nil {
-		return nil, nil, notFitted(op)
+		return nil, nil, state.NotFitted(op)
 	}
-	params, err := marshalParams(op, ridgeState{r.Alpha, r.FitIntercept, r.fit.oneD})
+	params, err := state.MarshalParams(op, ridgeState{r.Alpha, r.FitIntercept, r.fit.oneD})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -182,7 +138,7 @@ func (r *Ridge) MarshalState() ([]byte, map[string]*tensor.Tensor, error) {
 func (r *Ridge) UnmarshalState(params []byte, arrays map[string]*tensor.Tensor) error {
 	const op = "ridge: unmarshal state"
 	var s ridgeState
-	if err := unmarshalParams(op, params, &s); err != nil {
+	if err := state.UnmarshalParams(op, params, &s); err != nil {
 		return err
 	}
 	if err := checkNonNegative(op, "Alpha", s.Alpha); err != nil {
@@ -212,9 +168,9 @@ type elasticNetState struct {
 
 func (e *ElasticNet) marshalState(op string) ([]byte, map[string]*tensor.Tensor, error) {
 	if e.fit == nil {
-		return nil, nil, notFitted(op)
+		return nil, nil, state.NotFitted(op)
 	}
-	params, err := marshalParams(op, elasticNetState{e.Alpha, e.L1Ratio, e.FitIntercept, e.MaxIter, e.Tol, e.NIter, e.DualGap, e.Converged})
+	params, err := state.MarshalParams(op, elasticNetState{e.Alpha, e.L1Ratio, e.FitIntercept, e.MaxIter, e.Tol, e.NIter, e.DualGap, e.Converged})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -223,7 +179,7 @@ func (e *ElasticNet) marshalState(op string) ([]byte, map[string]*tensor.Tensor,
 
 func (e *ElasticNet) unmarshalState(op string, params []byte, arrays map[string]*tensor.Tensor) error {
 	var s elasticNetState
-	if err := unmarshalParams(op, params, &s); err != nil {
+	if err := state.UnmarshalParams(op, params, &s); err != nil {
 		return err
 	}
 	r := ElasticNet{Alpha: s.Alpha, L1Ratio: s.L1Ratio, FitIntercept: s.FitIntercept, MaxIter: s.MaxIter, Tol: s.Tol,
@@ -292,9 +248,9 @@ type logisticState struct {
 func (l *LogisticRegression) MarshalState() ([]byte, map[string]*tensor.Tensor, error) {
 	const op = "logistic regression: marshal state"
 	if l.w == nil {
-		return nil, nil, notFitted(op)
+		return nil, nil, state.NotFitted(op)
 	}
-	params, err := marshalParams(op, logisticState{l.Penalty, l.C, l.FitIntercept, l.MaxIter, l.Tol, l.WarmStart, l.NIter})
+	params, err := state.MarshalParams(op, logisticState{l.Penalty, l.C, l.FitIntercept, l.MaxIter, l.Tol, l.WarmStart, l.NIter})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -311,7 +267,7 @@ func (l *LogisticRegression) MarshalState() ([]byte, map[string]*tensor.Tensor, 
 func (l *LogisticRegression) UnmarshalState(params []byte, arrays map[string]*tensor.Tensor) error {
 	const op = "logistic regression: unmarshal state"
 	var s logisticState
-	if err := unmarshalParams(op, params, &s); err != nil {
+	if err := state.UnmarshalParams(op, params, &s); err != nil {
 		return err
 	}
 	r := LogisticRegression{Penalty: s.Penalty, C: s.C, FitIntercept: s.FitIntercept, MaxIter: s.MaxIter, Tol: s.Tol, WarmStart: s.WarmStart, NIter: s.NIter}
@@ -321,7 +277,7 @@ func (l *LogisticRegression) UnmarshalState(params []byte, arrays map[string]*te
 	if s.NIter < 0 || s.NIter > s.MaxIter {
 		return fmt.Errorf("%s: n_iter_ must be in [0, max_iter %d], got %d", op, s.MaxIter, s.NIter)
 	}
-	ct, err := stateArray(op, arrays, "classes", tensor.Int64, -1)
+	ct, err := state.NonEmptyArray(op, arrays, "classes", tensor.Int64, -1)
 	if err != nil {
 		return err
 	}
@@ -370,9 +326,9 @@ type kernelRidgeState struct {
 func (k *KernelRidge) MarshalState() ([]byte, map[string]*tensor.Tensor, error) {
 	const op = "kernel ridge: marshal state"
 	if k.x == nil {
-		return nil, nil, notFitted(op)
+		return nil, nil, state.NotFitted(op)
 	}
-	params, err := marshalParams(op, kernelRidgeState{k.Alpha, k.Kernel, k.Gamma, k.Degree, k.Coef0, k.oneD})
+	params, err := state.MarshalParams(op, kernelRidgeState{k.Alpha, k.Kernel, k.Gamma, k.Degree, k.Coef0, k.oneD})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -383,7 +339,7 @@ func (k *KernelRidge) MarshalState() ([]byte, map[string]*tensor.Tensor, error) 
 func (k *KernelRidge) UnmarshalState(params []byte, arrays map[string]*tensor.Tensor) error {
 	const op = "kernel ridge: unmarshal state"
 	var s kernelRidgeState
-	if err := unmarshalParams(op, params, &s); err != nil {
+	if err := state.UnmarshalParams(op, params, &s); err != nil {
 		return err
 	}
 	r := KernelRidge{Alpha: s.Alpha, Kernel: s.Kernel, Gamma: s.Gamma, Degree: s.Degree, Coef0: s.Coef0, oneD: s.Y1D}

@@ -6,17 +6,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ember-ml/ember/internal/statetest"
 	"github.com/ember-ml/ember/linear"
 	"github.com/ember-ml/ember/tensor"
 )
-
-type stateful interface {
-	Fit(X, y *tensor.Tensor) error
-	Predict(X *tensor.Tensor) (*tensor.Tensor, error)
-	Score(X, y *tensor.Tensor) (float64, error)
-	MarshalState() ([]byte, map[string]*tensor.Tensor, error)
-	UnmarshalState([]byte, map[string]*tensor.Tensor) error
-}
 
 // lcgData returns n pseudo-random values in [0, 1) (levels 0) or integers in [0, levels).
 func lcgData(n, levels int, seed uint64) []float64 {
@@ -33,7 +26,7 @@ func lcgData(n, levels int, seed uint64) []float64 {
 }
 
 // outputs returns everything m computes on X, flattened.
-func outputs(t *testing.T, m stateful, X, y *tensor.Tensor) []float64 {
+func outputs(t *testing.T, m statetest.Supervised, X, y *tensor.Tensor) []float64 {
 	t.Helper()
 	p, err := m.Predict(X)
 	if err != nil {
@@ -70,7 +63,7 @@ func TestStateRoundTrip(t *testing.T) {
 	lasso := linear.NewLasso()
 	lasso.Alpha = 0.01
 	for _, tc := range []struct {
-		m, back stateful
+		m, back statetest.Supervised
 		y       *tensor.Tensor
 	}{
 		{linear.NewLinearRegression(), &linear.LinearRegression{}, y1},
@@ -87,19 +80,9 @@ func TestStateRoundTrip(t *testing.T) {
 		if err := tc.m.Fit(X, tc.y); err != nil {
 			t.Fatal(err)
 		}
-		params, arrays, err := tc.m.MarshalState()
-		if err != nil {
-			t.Fatalf("%T: %v", tc.m, err)
-		}
-		if err := tc.back.UnmarshalState(params, arrays); err != nil {
-			t.Fatalf("%T: %v", tc.m, err)
-		}
+		statetest.RoundTrip(t, tc.m, tc.back)
 		if !slices.Equal(outputs(t, tc.m, X, tc.y), outputs(t, tc.back, X, tc.y)) {
 			t.Errorf("%T (y %v): restored estimator answers differently", tc.m, tc.y.Shape())
-		}
-		p2, _, err := tc.back.MarshalState()
-		if err != nil || string(p2) != string(params) {
-			t.Errorf("%T: state after a round trip %s (%v), want %s", tc.m, p2, err, params)
 		}
 	}
 }
@@ -109,7 +92,7 @@ func TestStateCorrupt(t *testing.T) {
 	const n, d = 30, 3
 	X := tensor.FromSlice(lcgData(n*d, 0, 1), n, d)
 	y := tensor.FromSlice(lcgData(n, 3, 2), n)
-	fitted := func(m stateful) (string, map[string]*tensor.Tensor) {
+	fitted := func(m statetest.Supervised) (string, map[string]*tensor.Tensor) {
 		if err := m.Fit(X, y); err != nil {
 			t.Fatal(err)
 		}
@@ -139,7 +122,7 @@ func TestStateCorrupt(t *testing.T) {
 	kP, kA := fitted(linear.NewKernelRidge())
 	nan := tensor.FromSlice([]float64{0, math.NaN(), 0}, 1, 3)
 	for _, tc := range []struct {
-		back   stateful
+		back   statetest.Supervised
 		params string
 		arrays map[string]*tensor.Tensor
 		want   string
@@ -176,7 +159,7 @@ func TestStateCorrupt(t *testing.T) {
 			t.Errorf("%T %.50s: error %v, want %q", tc.back, tc.params, err, tc.want)
 		}
 	}
-	for _, m := range []stateful{linear.NewLinearRegression(), linear.NewRidge(), linear.NewLasso(), linear.NewElasticNet(), linear.NewLogisticRegression(), linear.NewKernelRidge()} {
+	for _, m := range []statetest.Supervised{linear.NewLinearRegression(), linear.NewRidge(), linear.NewLasso(), linear.NewElasticNet(), linear.NewLogisticRegression(), linear.NewKernelRidge()} {
 		if _, _, err := m.MarshalState(); err == nil || !strings.Contains(err.Error(), "not fitted") {
 			t.Errorf("%T: MarshalState before Fit: %v", m, err)
 		}

@@ -1,6 +1,9 @@
 package neighbors
 
-import "github.com/ember-ml/ember/tensor"
+import (
+	"github.com/ember-ml/ember/internal/inputs"
+	"github.com/ember-ml/ember/tensor"
+)
 
 // KNeighborsClassifier is scikit-learn's KNeighborsClassifier: a query's class is the
 // (weighted) majority class of its NNeighbors nearest training samples.
@@ -30,7 +33,7 @@ func (c *KNeighborsClassifier) Fit(X, y *tensor.Tensor) error {
 	if err != nil {
 		return err
 	}
-	yv, err := readY(op, y, x.n)
+	yv, err := inputs.ReadY(op, y, x.n)
 	if err != nil {
 		return err
 	}
@@ -134,7 +137,7 @@ func (c *KNeighborsClassifier) Score(X, y *tensor.Tensor) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	yv, err := readY(op, y, len(pred))
+	yv, err := inputs.ReadY(op, y, len(pred))
 	if err != nil {
 		return 0, err
 	}

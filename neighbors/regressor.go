@@ -1,6 +1,10 @@
 package neighbors
 
-import "github.com/ember-ml/ember/tensor"
+import (
+	"github.com/ember-ml/ember/internal/inputs"
+	"github.com/ember-ml/ember/internal/scoring"
+	"github.com/ember-ml/ember/tensor"
+)
 
 // KNeighborsRegressor is scikit-learn's KNeighborsRegressor: a query's prediction is the
 // (weighted) mean target of its NNeighbors nearest training samples.
@@ -28,7 +32,7 @@ func (r *KNeighborsRegressor) Fit(X, y *tensor.Tensor) error {
 	if err != nil {
 		return err
 	}
-	yv, err := readY(op, y, x.n)
+	yv, err := inputs.ReadY(op, y, x.n)
 	if err != nil {
 		return err
 	}
@@ -85,30 +89,9 @@ func (r *KNeighborsRegressor) Score(X, y *tensor.Tensor) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	yv, err := readY(op, y, len(pred))
+	yv, err := inputs.ReadY(op, y, len(pred))
 	if err != nil {
 		return 0, err
 	}
-	return r2(yv, pred), nil
-}
-
-// r2 is scikit-learn's r2_score for one target.
-func r2(y, pred []float64) float64 {
-	mean := 0.0
-	for _, v := range y {
-		mean += v
-	}
-	mean /= float64(len(y))
-	var res, tot float64
-	for i, v := range y {
-		res += (v - pred[i]) * (v - pred[i])
-		tot += (v - mean) * (v - mean)
-	}
-	switch {
-	case tot != 0:
-		return 1 - res/tot
-	case res == 0:
-		return 1
-	}
-	return 0
+	return scoring.R2(yv, pred), nil
 }

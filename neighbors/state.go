@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/ember-ml/ember/internal/inputs"
+	"github.com/ember-ml/ember/internal/state"
 	"github.com/ember-ml/ember/tensor"
 )
 
@@ -80,21 +82,6 @@ func unmarshalIndex(op string, params []byte, arrays map[string]*tensor.Tensor) 
 	return p, ix, nil
 }
 
-// stateVector returns arrays[name] after checking that it is a dtype vector of n values.
-func stateVector(op string, arrays map[string]*tensor.Tensor, name string, dt tensor.DType, n int) (*tensor.Tensor, error) {
-	t, ok := arrays[name]
-	if !ok || t == nil {
-		return nil, fmt.Errorf("%s: missing array %q", op, name)
-	}
-	if t.DType() != dt {
-		return nil, fmt.Errorf("%s: array %q has dtype %v, want %v", op, name, t.DType(), dt)
-	}
-	if t.Dim() != 1 || n >= 0 && t.Size(0) != n {
-		return nil, fmt.Errorf("%s: array %q has shape %v, want [%d]", op, name, t.Shape(), n)
-	}
-	return t, nil
-}
-
 // MarshalState returns the fitted classifier's settings as JSON and its training data:
 // "fit_x", "classes" (int64 labels) and "y" (int64 class index of each sample).
 func (c *KNeighborsClassifier) MarshalState() ([]byte, map[string]*tensor.Tensor, error) {
@@ -120,7 +107,7 @@ func (c *KNeighborsClassifier) UnmarshalState(params []byte, arrays map[string]*
 	if err != nil {
 		return err
 	}
-	ct, err := stateVector(op, arrays, "classes", tensor.Int64, -1)
+	ct, err := state.Array(op, arrays, "classes", tensor.Int64, -1)
 	if err != nil {
 		return err
 	}
@@ -133,7 +120,7 @@ func (c *KNeighborsClassifier) UnmarshalState(params []byte, arrays map[string]*
 			return fmt.Errorf("%s: array \"classes\" is not strictly increasing at %d", op, i)
 		}
 	}
-	yt, err := stateVector(op, arrays, "y", tensor.Int64, ix.x.n)
+	yt, err := state.Array(op, arrays, "y", tensor.Int64, ix.x.n)
 	if err != nil {
 		return err
 	}
@@ -169,11 +156,11 @@ func (r *KNeighborsRegressor) UnmarshalState(params []byte, arrays map[string]*t
 	if err != nil {
 		return err
 	}
-	yt, err := stateVector(op, arrays, "y", tensor.Float64, ix.x.n)
+	yt, err := state.Array(op, arrays, "y", tensor.Float64, ix.x.n)
 	if err != nil {
 		return err
 	}
-	y, err := readY(op, yt, ix.x.n)
+	y, err := inputs.ReadY(op, yt, ix.x.n)
 	if err != nil {
 		return err
 	}

@@ -6,17 +6,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ember-ml/ember/internal/statetest"
 	"github.com/ember-ml/ember/neighbors"
 	"github.com/ember-ml/ember/tensor"
 )
 
 type stateful interface {
-	Fit(X, y *tensor.Tensor) error
-	MarshalState() ([]byte, map[string]*tensor.Tensor, error)
-	UnmarshalState([]byte, map[string]*tensor.Tensor) error
+	statetest.Supervised
 	KNeighbors(X *tensor.Tensor, k int) (*tensor.Tensor, *tensor.Tensor, error)
-	Predict(X *tensor.Tensor) (*tensor.Tensor, error)
-	Score(X, y *tensor.Tensor) (float64, error)
 }
 
 // answers returns everything a fitted estimator computes on Xq, flattened to float64.
@@ -80,13 +77,7 @@ func TestStateRoundTrip(t *testing.T) {
 			if err := m.Fit(X, y); err != nil {
 				t.Fatal(err)
 			}
-			params, arrays, err := m.MarshalState()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := back.UnmarshalState(params, arrays); err != nil {
-				t.Fatalf("%s (regressor %v): %v", tc.name, reg, err)
-			}
+			statetest.RoundTrip(t, m, back)
 			if !sameBits(answers(t, m, Xq, yq), answers(t, back, Xq, yq)) {
 				t.Errorf("%s (regressor %v): restored estimator answers differently", tc.name, reg)
 			}

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 
+	"github.com/ember-ml/ember/internal/scoring"
 	"github.com/ember-ml/ember/tensor"
 )
 
@@ -44,11 +45,7 @@ func (m *LinearSVC) Fit(X, y *tensor.Tensor) error {
 	if err := m.check(op); err != nil {
 		return err
 	}
-	x, n, d, err := readX(op, X)
-	if err != nil {
-		return err
-	}
-	lab, err := readLabels(op, y, n)
+	x, n, d, lab, err := readXLabels(op, X, y)
 	if err != nil {
 		return err
 	}
@@ -283,12 +280,5 @@ func (m *LinearSVC) Score(X, y *tensor.Tensor) (float64, error) {
 	if y == nil || y.Dim() != 1 || y.Size(0) != p.Size(0) {
 		return 0, fmt.Errorf("linearsvc: Score: y must be 1-D with %d values", p.Size(0))
 	}
-	pv, yv := p.Float64s(), y.Float64s()
-	ok := 0
-	for i := range pv {
-		if pv[i] == yv[i] {
-			ok++
-		}
-	}
-	return float64(ok) / float64(len(pv)), nil
+	return scoring.Accuracy(y.Float64s(), p.Float64s()), nil
 }

@@ -2,6 +2,7 @@ package svm
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -13,12 +14,8 @@ import (
 type moreGolden struct {
 	SVR map[string]struct {
 		Params struct {
-			Kernel  string
-			C       float64
+			kernelParams
 			Epsilon float64
-			Gamma   string
-			Degree  *int
-			Coef0   *float64
 		}
 		X, Y, Support, Intercept, Predict tensortest.Array
 		DualCoef                          tensortest.Array `json:"dual_coef"`
@@ -93,16 +90,8 @@ func TestSVRGolden(t *testing.T) {
 	for name, c := range g.SVR {
 		t.Run(name, func(t *testing.T) {
 			m := NewSVR()
-			m.Kernel, m.C, m.Epsilon, m.Tol = c.Params.Kernel, c.Params.C, c.Params.Epsilon, 1e-6
-			if c.Params.Gamma != "" {
-				m.Gamma = c.Params.Gamma
-			}
-			if c.Params.Degree != nil {
-				m.Degree = *c.Params.Degree
-			}
-			if c.Params.Coef0 != nil {
-				m.Coef0 = *c.Params.Coef0
-			}
+			c.Params.set(&m.Kernel, &m.C, &m.Gamma, &m.Degree, &m.Coef0)
+			m.Epsilon, m.Tol = c.Params.Epsilon, 1e-6
 			X, y := c.X.MustTensor(), c.Y.MustTensor()
 			if err := m.Fit(X, y); err != nil {
 				t.Fatal(err)
@@ -153,7 +142,7 @@ func TestLinearSVCGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got, want := d.Shape(), c.Decision.MustTensor().Shape(); !equalInts(got, want) {
+			if got, want := d.Shape(), c.Decision.MustTensor().Shape(); !slices.Equal(got, want) {
 				t.Fatalf("decision shape %v, want %v", got, want)
 			}
 			checkClose(t, "decision", d.Float64s(), c.Decision, 1e-3, 1e-4)
@@ -164,18 +153,6 @@ func TestLinearSVCGolden(t *testing.T) {
 			checkExact(t, "predict", p.Float64s(), c.Predict)
 		})
 	}
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // TestSigmoidTrain checks Platt's fit against libsvm's sigmoid_train transcribed in the
@@ -326,7 +303,7 @@ func TestSVRAndLinearSVCErrors(t *testing.T) {
 		{"epsilon", "Epsilon must be ≥ 0", func(m *SVR) { m.Epsilon = -0.1 }, X, yr},
 		{"nan X", "NaN", nil, nanX, yr},
 		{"nan y", "NaN", nil, X, tensor.FromSlice([]float64{0, math.NaN(), 1, 2}, 4)},
-		{"y length", "y must be 1-D with 4", nil, X, tensor.FromSlice([]float64{1, 2}, 2)},
+		{"y length", "y has 2 values but X has 4 samples", nil, X, tensor.FromSlice([]float64{1, 2}, 2)},
 		{"kernel", "unknown kernel", func(m *SVR) { m.Kernel = "cubic" }, X, yr},
 		{"gamma", "Gamma", func(m *SVR) { m.Gamma = "0" }, X, yr},
 	}

@@ -1,12 +1,10 @@
 package svm
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"math"
-	"slices"
 
+	"github.com/ember-ml/ember/internal/state"
 	"github.com/ember-ml/ember/tensor"
 )
 
@@ -16,57 +14,6 @@ import (
 // checks the settings as Fit does and every array's dtype, shape and values (finite, class
 // counts summing to the number of support vectors, sorted distinct classes), so corrupted
 // state is an error, never a panic later.
-
-func marshalParams(op string, v any) ([]byte, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", op, err)
-	}
-	return b, nil
-}
-
-// unmarshalParams decodes JSON params into v, rejecting unknown fields and trailing data.
-func unmarshalParams(op string, params []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(params))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("%s: bad params: %w", op, err)
-	}
-	if dec.More() {
-		return fmt.Errorf("%s: bad params: trailing data after the JSON object", op)
-	}
-	return nil
-}
-
-// stateArray returns the values of arrays[name] after checking its dtype and shape.
-func stateArray(op string, arrays map[string]*tensor.Tensor, name string, dt tensor.DType, shape ...int) (*tensor.Tensor, error) {
-	t, ok := arrays[name]
-	if !ok || t == nil {
-		return nil, fmt.Errorf("%s: missing array %q", op, name)
-	}
-	if t.DType() != dt {
-		return nil, fmt.Errorf("%s: array %q has dtype %v, want %v", op, name, t.DType(), dt)
-	}
-	if got := t.Shape(); !slices.Equal(got, shape) {
-		return nil, fmt.Errorf("%s: array %q has shape %v, want %v", op, name, got, shape)
-	}
-	return t, nil
-}
-
-// stateFloats returns the finite float64 values of arrays[name], shaped shape.
-func stateFloats(op string, arrays map[string]*tensor.Tensor, name string, shape ...int) ([]float64, error) {
-	t, err := stateArray(op, arrays, name, tensor.Float64, shape...)
-	if err != nil {
-		return nil, err
-	}
-	v := t.Float64s()
-	for i, x := range v {
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return nil, fmt.Errorf("%s: array %q holds %g at %d", op, name, x, i)
-		}
-	}
-	return v, nil
-}
 
 // stateLen returns the length of the 1-D array arrays[name].
 func stateLen(op string, arrays map[string]*tensor.Tensor, name string) (int, error) {
@@ -86,7 +33,7 @@ func stateClasses(op string, arrays map[string]*tensor.Tensor) ([]int64, error) 
 	if err != nil {
 		return nil, err
 	}
-	t, err := stateArray(op, arrays, "classes", tensor.Int64, n)
+	t, err := state.Array(op, arrays, "classes", tensor.Int64, n)
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +55,7 @@ func stateSupport(op string, arrays map[string]*tensor.Tensor, d int) ([]int, []
 	if err != nil {
 		return nil, nil, err
 	}
-	t, err := stateArray(op, arrays, "support", tensor.Int64, nSV)
+	t, err := state.Array(op, arrays, "support", tensor.Int64, nSV)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -119,7 +66,7 @@ func stateSupport(op string, arrays map[string]*tensor.Tensor, d int) ([]int, []
 		}
 		sup[k] = int(v)
 	}
-	sv, err := stateFloats(op, arrays, "support_vectors", nSV, d)
+	sv, _, err := state.Floats(op, arrays, "support_vectors", nSV, d)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -184,7 +131,7 @@ func (s *SVC) MarshalState() ([]byte, map[string]*tensor.Tensor, error) {
 	if s.classes == nil {
 		return nil, nil, fmt.Errorf("%s: called before Fit", op)
 	}
-	params, err := marshalParams(op, svcState{kernelSettings{s.C, s.Kernel, s.Degree, s.Gamma, s.Coef0, s.Shrinking, s.Tol,
+	params, err := state.MarshalParams(op, svcState{kernelSettings{s.C, s.Kernel, s.Degree, s.Gamma, s.Coef0, s.Shrinking, s.Tol,
 		s.CacheSize, s.MaxIter, s.FitGamma, s.NFeaturesIn}, s.Probability, s.RandomState})
 	if err != nil {
 		return nil, nil, err
@@ -203,7 +150,7 @@ func (s *SVC) MarshalState() ([]byte, map[string]*tensor.Tensor, error) {
 func (s *SVC) UnmarshalState(params []byte, arrays map[string]*tensor.Tensor) error {
 	const op = "svc: unmarshal state"
 	var st svcState
-	if err := unmarshalParams(op, params, &st); err != nil {
+	if err := state.UnmarshalParams(op, params, &st); err != nil {
 		return err
 	}
 	ks, err := st.check(op)
@@ -222,7 +169,7 @@ func (s *SVC) UnmarshalState(params []byte, arrays map[string]*tensor.Tensor) er
 		return err
 	}
 	nSV := len(sup)
-	nst, err := stateArray(op, arrays, "n_support", tensor.Int64, nc)
+	nst, err := state.Array(op, arrays, "n_support", tensor.Int64, nc)
 	if err != nil {
 		return err
 	}
@@ -238,15 +185,15 @@ func (s *SVC) UnmarshalState(params []byte, arrays map[string]*tensor.Tensor) er
 	if total != nSV {
 		return fmt.Errorf("%s: n_support sums to %d, want %d support vectors", op, total, nSV)
 	}
-	flat, err := stateFloats(op, arrays, "dual_coef", nc-1, nSV)
+	flat, _, err := state.Floats(op, arrays, "dual_coef", nc-1, nSV)
 	if err != nil {
 		return err
 	}
-	ic, err := stateFloats(op, arrays, "intercept", np)
+	ic, _, err := state.Floats(op, arrays, "intercept", np)
 	if err != nil {
 		return err
 	}
-	it, err := stateArray(op, arrays, "n_iter", tensor.Int64, np)
+	it, err := state.Array(op, arrays, "n_iter", tensor.Int64, np)
 	if err != nil {
 		return err
 	}
@@ -262,10 +209,10 @@ func (s *SVC) UnmarshalState(params []byte, arrays map[string]*tensor.Tensor) er
 		return fmt.Errorf("%s: prob_a and prob_b must be present exactly when Probability is set", op)
 	}
 	if hasA {
-		if probA, err = stateFloats(op, arrays, "prob_a", np); err != nil {
+		if probA, _, err = state.Floats(op, arrays, "prob_a", np); err != nil {
 			return err
 		}
-		if probB, err = stateFloats(op, arrays, "prob_b", np); err != nil {
+		if probB, _, err = state.Floats(op, arrays, "prob_b", np); err != nil {
 			return err
 		}
 	}
@@ -305,7 +252,7 @@ func (m *SVR) MarshalState() ([]byte, map[string]*tensor.Tensor, error) {
 	if m.d == 0 {
 		return nil, nil, fmt.Errorf("%s: called before Fit", op)
 	}
-	params, err := marshalParams(op, svrState{kernelSettings{m.C, m.Kernel, m.Degree, m.Gamma, m.Coef0, m.Shrinking, m.Tol,
+	params, err := state.MarshalParams(op, svrState{kernelSettings{m.C, m.Kernel, m.Degree, m.Gamma, m.Coef0, m.Shrinking, m.Tol,
 		m.CacheSize, m.MaxIter, m.FitGamma, m.NFeaturesIn}, m.Epsilon, m.NIter})
 	if err != nil {
 		return nil, nil, err
@@ -319,7 +266,7 @@ func (m *SVR) MarshalState() ([]byte, map[string]*tensor.Tensor, error) {
 func (m *SVR) UnmarshalState(params []byte, arrays map[string]*tensor.Tensor) error {
 	const op = "svr: unmarshal state"
 	var st svrState
-	if err := unmarshalParams(op, params, &st); err != nil {
+	if err := state.UnmarshalParams(op, params, &st); err != nil {
 		return err
 	}
 	ks, err := st.check(op)
@@ -336,11 +283,11 @@ func (m *SVR) UnmarshalState(params []byte, arrays map[string]*tensor.Tensor) er
 	if err != nil {
 		return err
 	}
-	coef, err := stateFloats(op, arrays, "dual_coef", 1, len(sup))
+	coef, _, err := state.Floats(op, arrays, "dual_coef", 1, len(sup))
 	if err != nil {
 		return err
 	}
-	ic, err := stateFloats(op, arrays, "intercept", 1)
+	ic, _, err := state.Floats(op, arrays, "intercept", 1)
 	if err != nil {
 		return err
 	}
@@ -370,7 +317,7 @@ func (m *LinearSVC) MarshalState() ([]byte, map[string]*tensor.Tensor, error) {
 	if m.classes == nil {
 		return nil, nil, fmt.Errorf("%s: called before Fit", op)
 	}
-	params, err := marshalParams(op, linearSVCState{m.C, m.Loss, m.Tol, m.MaxIter, m.FitIntercept, m.InterceptScaling,
+	params, err := state.MarshalParams(op, linearSVCState{m.C, m.Loss, m.Tol, m.MaxIter, m.FitIntercept, m.InterceptScaling,
 		m.RandomState, m.NIter, m.NFeaturesIn})
 	if err != nil {
 		return nil, nil, err
@@ -382,7 +329,7 @@ func (m *LinearSVC) MarshalState() ([]byte, map[string]*tensor.Tensor, error) {
 func (m *LinearSVC) UnmarshalState(params []byte, arrays map[string]*tensor.Tensor) error {
 	const op = "linearsvc: unmarshal state"
 	var st linearSVCState
-	if err := unmarshalParams(op, params, &st); err != nil {
+	if err := state.UnmarshalParams(op, params, &st); err != nil {
 		return err
 	}
 	if st.NFeaturesIn < 1 {
@@ -396,11 +343,11 @@ func (m *LinearSVC) UnmarshalState(params []byte, arrays map[string]*tensor.Tens
 	if rows == 2 {
 		rows = 1
 	}
-	w, err := stateFloats(op, arrays, "coef", rows, st.NFeaturesIn)
+	w, _, err := state.Floats(op, arrays, "coef", rows, st.NFeaturesIn)
 	if err != nil {
 		return err
 	}
-	b, err := stateFloats(op, arrays, "intercept", rows)
+	b, _, err := state.Floats(op, arrays, "intercept", rows)
 	if err != nil {
 		return err
 	}

@@ -5,29 +5,9 @@ import (
 	"math"
 	"testing"
 
+	"github.com/ember-ml/ember/internal/statetest"
 	"github.com/ember-ml/ember/tensor"
 )
-
-type stateful interface {
-	MarshalState() ([]byte, map[string]*tensor.Tensor, error)
-	UnmarshalState([]byte, map[string]*tensor.Tensor) error
-}
-
-func sameBits(t *testing.T, what string, a, b *tensor.Tensor, errA, errB error) {
-	t.Helper()
-	if errA != nil || errB != nil {
-		t.Fatalf("%s: %v, %v", what, errA, errB)
-	}
-	x, y := a.Float64s(), b.Float64s()
-	if len(x) != len(y) {
-		t.Fatalf("%s: %d vs %d values", what, len(x), len(y))
-	}
-	for i := range x {
-		if math.Float64bits(x[i]) != math.Float64bits(y[i]) {
-			t.Fatalf("%s[%d]: %v vs %v", what, i, x[i], y[i])
-		}
-	}
-}
 
 func threeClass(n int) (*tensor.Tensor, *tensor.Tensor) {
 	X, y := classifData(n, 5, 7)
@@ -59,16 +39,16 @@ func TestStateRoundTrip(t *testing.T) {
 	}
 	cases := []struct {
 		name string
-		m    stateful
+		m    statetest.Stater
 		X, y *tensor.Tensor
-		zero func() stateful
+		zero func() statetest.Stater
 	}{
-		{"svc binary", svc(false, "rbf"), Xb, yb, func() stateful { return &SVC{} }},
-		{"svc three proba", svc(true, "poly"), X3, y3, func() stateful { return &SVC{} }},
-		{"svc binary proba sigmoid", svc(true, "sigmoid"), Xb, yb, func() stateful { return NewSVC() }},
-		{"svr", NewSVR(), Xb, yr, func() stateful { return &SVR{} }},
-		{"linearsvc binary", NewLinearSVC(), Xb, yb, func() stateful { return &LinearSVC{} }},
-		{"linearsvc three", NewLinearSVC(), X3, y3, func() stateful { return NewLinearSVC() }},
+		{"svc binary", svc(false, "rbf"), Xb, yb, func() statetest.Stater { return &SVC{} }},
+		{"svc three proba", svc(true, "poly"), X3, y3, func() statetest.Stater { return &SVC{} }},
+		{"svc binary proba sigmoid", svc(true, "sigmoid"), Xb, yb, func() statetest.Stater { return NewSVC() }},
+		{"svr", NewSVR(), Xb, yr, func() statetest.Stater { return &SVR{} }},
+		{"linearsvc binary", NewLinearSVC(), Xb, yb, func() statetest.Stater { return &LinearSVC{} }},
+		{"linearsvc three", NewLinearSVC(), X3, y3, func() statetest.Stater { return NewLinearSVC() }},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -81,29 +61,14 @@ func TestStateRoundTrip(t *testing.T) {
 			if err := f.Fit(c.X, c.y); err != nil {
 				t.Fatal(err)
 			}
-			params, arrays, err := c.m.MarshalState()
-			if err != nil {
-				t.Fatal(err)
-			}
-			for name, a := range arrays {
-				switch a.DType() {
-				case tensor.Float64, tensor.Int64:
-				default:
-					t.Fatalf("array %q has dtype %v", name, a.DType())
-				}
-			}
 			got := c.zero()
-			if err := got.UnmarshalState(params, arrays); err != nil {
-				t.Fatal(err)
-			}
+			statetest.RoundTrip(t, c.m, got)
 			type predictor interface {
 				Predict(*tensor.Tensor) (*tensor.Tensor, error)
 				Score(X, y *tensor.Tensor) (float64, error)
 			}
 			a, b := c.m.(predictor), got.(predictor)
-			pa, ea := a.Predict(c.X)
-			pb, eb := b.Predict(c.X)
-			sameBits(t, "predict", pa, pb, ea, eb)
+			statetest.SameOn(t, "predict", c.X, a.Predict, b.Predict)
 			sa, ea := a.Score(c.X, c.y)
 			sb, eb := b.Score(c.X, c.y)
 			if ea != nil || eb != nil || math.Float64bits(sa) != math.Float64bits(sb) {
@@ -115,20 +80,11 @@ func TestStateRoundTrip(t *testing.T) {
 				b := got.(interface {
 					DecisionFunction(*tensor.Tensor) (*tensor.Tensor, error)
 				})
-				da, ea := a.DecisionFunction(c.X)
-				db, eb := b.DecisionFunction(c.X)
-				sameBits(t, "decision", da, db, ea, eb)
+				statetest.SameOn(t, "decision", c.X, a.DecisionFunction, b.DecisionFunction)
 			}
 			if a, ok := c.m.(*SVC); ok && a.Probability {
 				b := got.(*SVC)
-				da, ea := a.PredictProba(c.X)
-				db, eb := b.PredictProba(c.X)
-				sameBits(t, "proba", da, db, ea, eb)
-			}
-			// A second round trip gives the same params.
-			p2, _, err := got.MarshalState()
-			if err != nil || string(p2) != string(params) {
-				t.Fatalf("params changed: %s vs %s (%v)", p2, params, err)
+				statetest.SameOn(t, "proba", c.X, a.PredictProba, b.PredictProba)
 			}
 		})
 	}
@@ -173,7 +129,7 @@ func TestStateCorrupt(t *testing.T) {
 			return out
 		}
 	}
-	run := func(t *testing.T, m stateful, zero func() stateful, edits []edit) {
+	run := func(t *testing.T, m statetest.Stater, zero func() statetest.Stater, edits []edit) {
 		params, arrays, err := m.MarshalState()
 		if err != nil {
 			t.Fatal(err)
@@ -194,7 +150,7 @@ func TestStateCorrupt(t *testing.T) {
 	}
 	nSV := svc.Support.Size(0)
 	t.Run("svc", func(t *testing.T) {
-		run(t, svc, func() stateful { return &SVC{} }, []edit{
+		run(t, svc, func() statetest.Stater { return &SVC{} }, []edit{
 			{"bad json", func(string) string { return "{" }, nil},
 			{"unknown field", replace(`"Probability"`, `"Probabilty"`), nil},
 			{"kernel", replace(`"Kernel":"rbf"`, `"Kernel":"cubic"`), nil},
@@ -223,7 +179,7 @@ func TestStateCorrupt(t *testing.T) {
 	})
 	t.Run("svr", func(t *testing.T) {
 		n := svr.Support.Size(0)
-		run(t, svr, func() stateful { return NewSVR() }, []edit{
+		run(t, svr, func() statetest.Stater { return NewSVR() }, []edit{
 			{"bad json", func(string) string { return "[]" }, nil},
 			{"epsilon", replace(`"Epsilon":0.1`, `"Epsilon":-1`), nil},
 			{"C", replace(`"C":1`, `"C":0`), nil},
@@ -234,7 +190,7 @@ func TestStateCorrupt(t *testing.T) {
 		})
 	})
 	t.Run("linearsvc", func(t *testing.T) {
-		run(t, lin, func() stateful { return &LinearSVC{} }, []edit{
+		run(t, lin, func() statetest.Stater { return &LinearSVC{} }, []edit{
 			{"trailing", func(s string) string { return s + "{}" }, nil},
 			{"loss", replace(`"Loss":"squared_hinge"`, `"Loss":"log"`), nil},
 			{"C", replace(`"C":1`, `"C":-1`), nil},

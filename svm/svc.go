@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 
+	"github.com/ember-ml/ember/internal/inputs"
+	"github.com/ember-ml/ember/internal/scoring"
 	"github.com/ember-ml/ember/tensor"
 )
 
@@ -49,23 +51,21 @@ func NewSVC() *SVC {
 	return &SVC{C: 1, Kernel: "rbf", Degree: 3, Gamma: "scale", Shrinking: true, Tol: 1e-3, MaxIter: -1, CacheSize: 200}
 }
 
+// readX validates X (2-D, at least one sample and feature, numeric, finite) and returns a
+// row-major float64 copy and its shape.
 func readX(op string, X *tensor.Tensor) ([]float64, int, int, error) {
-	if X == nil {
-		return nil, 0, 0, fmt.Errorf("%s: X is nil", op)
+	return inputs.ReadX(op, X, inputs.RejectNaN)
+}
+
+// readXLabels reads a classifier's training data: X as readX does and y as readLabels does.
+func readXLabels(op string, X, y *tensor.Tensor) (x []float64, n, d int, lab []int64, err error) {
+	if x, n, d, err = readX(op, X); err != nil {
+		return nil, 0, 0, nil, err
 	}
-	if X.Dim() != 2 || X.Size(0) == 0 || X.Size(1) == 0 {
-		return nil, 0, 0, fmt.Errorf("%s: X must be 2-D [samples, features] and non-empty, got shape %v", op, X.Shape())
+	if lab, err = readLabels(op, y, n); err != nil {
+		return nil, 0, 0, nil, err
 	}
-	if X.DType() == tensor.Bool {
-		return nil, 0, 0, fmt.Errorf("%s: X must be numeric, got bool", op)
-	}
-	v := X.Float64s()
-	for i, x := range v {
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return nil, 0, 0, fmt.Errorf("%s: X contains %g at flat index %d", op, x, i)
-		}
-	}
-	return v, X.Size(0), X.Size(1), nil
+	return x, n, d, lab, nil
 }
 
 // readLabels returns y as int64 class labels.
@@ -124,11 +124,7 @@ func (s *SVC) Fit(X, y *tensor.Tensor) error {
 	if err := s.check(op); err != nil {
 		return err
 	}
-	x, n, d, err := readX(op, X)
-	if err != nil {
-		return err
-	}
-	lab, err := readLabels(op, y, n)
+	x, n, d, lab, err := readXLabels(op, X, y)
 	if err != nil {
 		return err
 	}
@@ -433,12 +429,5 @@ func (s *SVC) Score(X, y *tensor.Tensor) (float64, error) {
 	if y == nil || y.Dim() != 1 || y.Size(0) != p.Size(0) {
 		return 0, fmt.Errorf("svc: Score: y must be 1-D with %d values", p.Size(0))
 	}
-	pv, yv := p.Float64s(), y.Float64s()
-	ok := 0
-	for i := range pv {
-		if pv[i] == yv[i] {
-			ok++
-		}
-	}
-	return float64(ok) / float64(len(pv)), nil
+	return scoring.Accuracy(y.Float64s(), p.Float64s()), nil
 }

@@ -10,14 +10,31 @@ import (
 	"github.com/ember-ml/ember/tensor/tensortest"
 )
 
-type goldenCase struct {
-	Params struct {
-		Kernel string
-		C      float64
-		Gamma  string
-		Degree *int
-		Coef0  *float64
+// kernelParams are a golden case's kernel settings ("" or nil: the default).
+type kernelParams struct {
+	Kernel string
+	C      float64
+	Gamma  string
+	Degree *int
+	Coef0  *float64
+}
+
+// set copies the settings into an SVC's or SVR's fields.
+func (p kernelParams) set(kernel *string, c *float64, gamma *string, degree *int, coef0 *float64) {
+	*kernel, *c = p.Kernel, p.C
+	if p.Gamma != "" {
+		*gamma = p.Gamma
 	}
+	if p.Degree != nil {
+		*degree = *p.Degree
+	}
+	if p.Coef0 != nil {
+		*coef0 = *p.Coef0
+	}
+}
+
+type goldenCase struct {
+	Params                                      kernelParams
 	X, Y, Support, Intercept, Decision, Predict tensortest.Array
 	NSupport                                    tensortest.Array `json:"n_support"`
 	DualCoef                                    tensortest.Array `json:"dual_coef"`
@@ -40,16 +57,8 @@ func TestSVCGolden(t *testing.T) {
 		for _, shrink := range []bool{true, false} {
 			t.Run(fmt.Sprintf("%s/shrinking=%v", name, shrink), func(t *testing.T) {
 				m := NewSVC()
-				m.Kernel, m.C, m.Tol, m.Shrinking = c.Params.Kernel, c.Params.C, 1e-6, shrink
-				if c.Params.Gamma != "" {
-					m.Gamma = c.Params.Gamma
-				}
-				if c.Params.Degree != nil {
-					m.Degree = *c.Params.Degree
-				}
-				if c.Params.Coef0 != nil {
-					m.Coef0 = *c.Params.Coef0
-				}
+				c.Params.set(&m.Kernel, &m.C, &m.Gamma, &m.Degree, &m.Coef0)
+				m.Tol, m.Shrinking = 1e-6, shrink
 				X, y := c.X.MustTensor(), c.Y.MustTensor()
 				if err := m.Fit(X, y); err != nil {
 					t.Fatal(err)

@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 
+	"github.com/ember-ml/ember/internal/inputs"
+	"github.com/ember-ml/ember/internal/scoring"
 	"github.com/ember-ml/ember/tensor"
 )
 
@@ -42,26 +44,6 @@ func NewSVR() *SVR {
 	return &SVR{C: 1, Epsilon: 0.1, Kernel: "rbf", Degree: 3, Gamma: "scale", Shrinking: true, Tol: 1e-3, CacheSize: 200, MaxIter: -1}
 }
 
-func readTargets(op string, y *tensor.Tensor, n int) ([]float64, error) {
-	if y == nil || y.Dim() != 1 || y.Size(0) != n {
-		var shape []int
-		if y != nil {
-			shape = y.Shape()
-		}
-		return nil, fmt.Errorf("%s: y must be 1-D with %d values (one per row of X), got shape %v", op, n, shape)
-	}
-	if y.DType() == tensor.Bool {
-		return nil, fmt.Errorf("%s: y must be numeric, got bool", op)
-	}
-	v := y.Float64s()
-	for i, t := range v {
-		if math.IsNaN(t) || math.IsInf(t, 0) {
-			return nil, fmt.Errorf("%s: y contains %g at index %d", op, t, i)
-		}
-	}
-	return v, nil
-}
-
 // Fit solves libsvm's epsilon-SVR dual (2·samples variables) on X [samples, features] and
 // targets y [samples].
 func (m *SVR) Fit(X, y *tensor.Tensor) error {
@@ -85,7 +67,7 @@ func (m *SVR) Fit(X, y *tensor.Tensor) error {
 	if err != nil {
 		return err
 	}
-	yv, err := readTargets(op, y, n)
+	yv, err := inputs.ReadY(op, y, n)
 	if err != nil {
 		return err
 	}
@@ -165,31 +147,9 @@ func (m *SVR) Score(X, y *tensor.Tensor) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	yv, err := readTargets("svr: Score", y, p.Size(0))
+	yv, err := inputs.ReadY("svr: Score", y, p.Size(0))
 	if err != nil {
 		return 0, err
 	}
-	return r2(p.Float64s(), yv), nil
-}
-
-// r2 is scikit-learn's r2_score for one target: 1 for a perfect fit, 0 when y is constant
-// and the fit is not perfect.
-func r2(pred, y []float64) float64 {
-	var mean float64
-	for _, v := range y {
-		mean += v
-	}
-	mean /= float64(len(y))
-	var res, tot float64
-	for i, v := range y {
-		res += (v - pred[i]) * (v - pred[i])
-		tot += (v - mean) * (v - mean)
-	}
-	switch {
-	case tot != 0:
-		return 1 - res/tot
-	case res == 0:
-		return 1
-	}
-	return 0
+	return scoring.R2(yv, p.Float64s()), nil
 }
