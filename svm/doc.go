@@ -42,8 +42,8 @@
 //     with scikit-learn's only as far as the folds and Tol allow (exactly at convergence
 //     for LinearSVC).
 //   - Kernel values use a table-and-polynomial exp accurate to 1e-13 relative (training
-//     rows are then rounded to float32, as libsvm's are). With GOMAXPROCS > 1, long kernel
-//     rows and large predictions are split over two goroutines; results do not depend on it.
+//     rows are then rounded to float32, as libsvm's are). With GOMAXPROCS > 1, large
+//     predictions are split over two goroutines; results do not depend on it.
 //   - The cache charges every cached row at full length, so a cache of a given CacheSize
 //     holds somewhat fewer rows than libsvm's while shrinking is active.
 //   - LinearSVC supports only penalty "l2" with the dual solver; SVC has no class_weight,
