@@ -1,6 +1,6 @@
 // Command gendocs draws the README's sample figures into docs/img: the training history and
 // decision boundary of the circles 2-10-10-10-1 MLP, a digits classifier's confusion matrix,
-// a ROC curve, a scatter of blobs, a grid of digits and Grad-CAM heat maps of a digits CNN (from testdata/golden/plot.json, which
+// a ROC curve, its precision–recall curve and a histogram of its scores, a scatter of blobs, a grid of digits and Grad-CAM heat maps of a digits CNN (from testdata/golden/plot.json, which
 // testdata/golden/gen_plot.py writes from scikit-learn's load_digits). Everything is seeded,
 // so the pictures only change when the code drawing them does. Run from the repository root:
 //
@@ -204,7 +204,7 @@ func digits() error {
 	return saveAs("grid.png")(plot.ImageGrid(X.Narrow(0, 0, 24).Reshape(24, 8, 8), labels, 8, plot.Title("load_digits: the first 24 images")))
 }
 
-// roc: roc.png for an MLP on noisy moons, where the classes overlap.
+// roc: roc.png, pr.png and histogram.png for an MLP on noisy moons, where the classes overlap.
 func roc() error {
 	tensor.ManualSeed(7)
 	X, y := synth.Moons(1000, synth.Noise(0.35), synth.Seed(7))
@@ -219,7 +219,14 @@ func roc() error {
 	nn.Eval(model)
 	var scores *tensor.Tensor
 	tensor.NoGrad(func() { scores = model.Forward(test.X).Sigmoid() })
-	return saveAs("roc.png")(plot.ROC(test.Y, scores, plot.Title("moons (noise 0.35): 2-16-1 MLP on 400 test points")))
+	if err := saveAs("roc.png")(plot.ROC(test.Y, scores, plot.Title("moons (noise 0.35): 2-16-1 MLP on 400 test points"))); err != nil {
+		return err
+	}
+	if err := saveAs("pr.png")(plot.PrecisionRecall(test.Y, scores, plot.Title("moons (noise 0.35): precision–recall of the same MLP"))); err != nil {
+		return err
+	}
+	return saveAs("histogram.png")(plot.Histogram(scores, 30, plot.Title("moons (noise 0.35): the MLP's P(class 1) on 400 test points"),
+		plot.AxisLabels("P(class 1)", "test points")))
 }
 
 // scatter: scatter.png of four Gaussian blobs.
