@@ -3,7 +3,6 @@ package neighbors
 import (
 	"math"
 	"math/bits"
-	"slices"
 	"sync/atomic"
 
 	"github.com/ember-ml/ember/backend"
@@ -361,19 +360,7 @@ func exactTopK[T float32 | float64](g *gemmTrain[T], x matrix, qi []float64, h *
 	for j, t := range h.idx {
 		h.d[j] = sqEuclidean(qi, x.row(t))
 	}
-	order := make([]int, len(h.d))
-	for j := range order {
-		order[j] = j
-	}
-	slices.SortFunc(order, func(a, b int) int {
-		switch {
-		case h.d[a] < h.d[b] || h.d[a] == h.d[b] && h.idx[a] < h.idx[b]:
-			return -1
-		case h.d[a] == h.d[b] && h.idx[a] == h.idx[b]:
-			return 0
-		}
-		return 1
-	})
+	order := h.order()
 	// A row outside the candidates has a rounded score ≥ the last candidate's, so its
 	// exact squared distance is ≥ worst − bound.
 	if len(h.d) < g.n && !(h.d[order[k-1]] < worst-bound) {

@@ -70,8 +70,8 @@ func (h *kBest) swap(i, j int) {
 	h.idx[i], h.idx[j] = h.idx[j], h.idx[i]
 }
 
-// sorted writes the pairs in increasing (distance, index) order.
-func (h *kBest) sorted(d []float64, idx []int) {
+// order returns the positions of the pairs in increasing (distance, index) order.
+func (h *kBest) order() []int {
 	order := make([]int, len(h.d))
 	for i := range order {
 		order[i] = i
@@ -85,6 +85,12 @@ func (h *kBest) sorted(d []float64, idx []int) {
 		}
 		return 1
 	})
+	return order
+}
+
+// sorted writes the pairs in increasing (distance, index) order.
+func (h *kBest) sorted(d []float64, idx []int) {
+	order := h.order()
 	for j, o := range order {
 		d[j], idx[j] = h.d[o], h.idx[o]
 	}
