@@ -41,14 +41,9 @@ func compareDefaults(regression bool) []string {
 func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	o, _ := trainFlags(io.Discard) // every setting at train's defaults
 	fs := newFlagSet("compare", "Trains every model that fits the task with its default settings (those of \"ember train\n--model NAME\") on the same train/test split and prints one row per model: the test score\n(accuracy, or R² for regression), fit seconds and predict seconds. The classical models are\nfitted as make_pipeline(StandardScaler(), model); the MLP as \"ember train\" trains it.", stdout)
-	fs.StringVar(&o.data, "data", "circles", "dataset: "+strings.Join(synth.Names, ", ")+", fashion-mnist, or a CSV file with a header row")
-	fs.StringVar(&o.fashionDir, "fashion-dir", "", "Fashion-MNIST folder (default: Debian's dataset-fashion-mnist)")
-	fs.StringVar(&o.target, "target", "", "CSV label column (default: the last column)")
-	fs.StringVar(&o.task, "task", "", "classification or regression (default: inferred from the target)")
+	dataFlags(fs, o)
 	fs.Float64Var(&o.testSplit, "test-split", 0.2, "fraction of all rows held out for the test")
 	fs.Uint64Var(&o.seed, "seed", 42, "random seed for data, split, initialisation and the estimators' random_state")
-	fs.IntVar(&o.samples, "samples", 1000, "samples to generate for built-in datasets")
-	fs.Float64Var(&o.noise, "noise", 0.03, "noise of built-in datasets")
 	models := fs.String("models", "", "comma-separated models to train (default: every one that fits the task; classification: "+
 		strings.Join(compareDefaults(false), ",")+"; regression: "+strings.Join(compareDefaults(true), ",")+")")
 	asJSON := fs.Bool("json", false, "print one JSON object per model and line instead of the table")

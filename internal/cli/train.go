@@ -50,11 +50,8 @@ type trainOptions struct {
 func trainFlags(stdout io.Writer) (*trainOptions, *flagSetT) {
 	o := &trainOptions{}
 	fs := newFlagSet("train", "Trains a model and prints it, its progress and the test metrics. With no flags it runs\nthe course's example: make_circles(1000, noise 0.03, seed 42), an 80/20 split, a\n2-10-10-10-1 ReLU network, BCEWithLogitsLoss, Adam, batch 32.\n\nThe classical models (--model knn, svm, forest, boosting, logreg, linear, ridge) are\nscikit-learn's estimators with its defaults, fitted as make_pipeline(StandardScaler(),\nmodel) on every data source: the scaler learns its statistics from the training rows\nonly. The target picks the estimator: knn → KNeighborsClassifier or KNeighborsRegressor,\nsvm → SVC or SVR, forest → RandomForestClassifier or RandomForestRegressor, boosting →\nHistGradientBoostingClassifier or HistGradientBoostingRegressor, logreg →\nLogisticRegression (classification only), linear → LinearRegression and ridge → Ridge\n(regression only). Each estimator flag below names the models it applies to; the network\nflags (--hidden, --epochs, --lr, …) apply to mlp and cnn only.", stdout)
-	fs.StringVar(&o.data, "data", "circles", "dataset: "+strings.Join(synth.Names, ", ")+", fashion-mnist, or a CSV file with a header row")
+	dataFlags(fs, o)
 	fs.StringVar(&o.model, "model", "mlp", "model: mlp (hidden layers from --hidden), cnn (LeNet-5; fashion-mnist only), or a classical model: knn, svm, forest, boosting, logreg, linear, ridge")
-	fs.StringVar(&o.fashionDir, "fashion-dir", "", "Fashion-MNIST folder (default: Debian's "+data.FashionMNISTDir+")")
-	fs.StringVar(&o.target, "target", "", "CSV label column (default: the last column)")
-	fs.StringVar(&o.task, "task", "", "classification or regression (default: inferred from the target)")
 	fs.StringVar(&o.hidden, "hidden", "10,10,10", "hidden layer sizes, comma separated (empty for none)")
 	fs.StringVar(&o.activation, "activation", "relu", "hidden activation: relu, leaky_relu, elu, tanh, sigmoid, gelu, silu, softplus, identity")
 	fs.StringVar(&o.loss, "loss", "", "loss: bce_with_logits, cross_entropy, mse, l1, smooth_l1, huber (default: bce_with_logits for 2 classes, cross_entropy for more, mse for regression)")
@@ -69,8 +66,6 @@ func trainFlags(stdout io.Writer) (*trainOptions, *flagSetT) {
 	fs.Float64Var(&o.testSplit, "test-split", 0.2, "fraction of all rows held out for the test")
 	fs.IntVar(&o.earlyStopping, "early-stopping", 0, "stop after this many epochs without improvement of the validation loss and restore the best weights (0: off)")
 	fs.Uint64Var(&o.seed, "seed", 42, "random seed for data, split, initialisation and shuffling, and the classical estimators' random_state")
-	fs.IntVar(&o.samples, "samples", 1000, "samples to generate for built-in datasets")
-	fs.Float64Var(&o.noise, "noise", 0.03, "noise of built-in datasets")
 	fs.StringVar(&o.save, "save", "", "write the trained model to this safetensors file (for ember predict, eval and inspect, and PyTorch)")
 	fs.StringVar(&o.checkpointDir, "checkpoint-dir", "", "write last.safetensors (a full checkpoint) after every epoch and best.safetensors (the best model) to this folder")
 	fs.StringVar(&o.resume, "resume", "", "continue training from a checkpoint written with --checkpoint-dir (same flags)")
@@ -82,6 +77,17 @@ func trainFlags(stdout io.Writer) (*trainOptions, *flagSetT) {
 }
 
 type flagSetT = flag.FlagSet
+
+// dataFlags declares the flags that choose and shape the data set (--data, --fashion-dir,
+// --target, --task, --samples, --noise), shared by train, compare and tune.
+func dataFlags(fs *flagSetT, o *trainOptions) {
+	fs.StringVar(&o.data, "data", "circles", "dataset: "+strings.Join(synth.Names, ", ")+", fashion-mnist, or a CSV file with a header row")
+	fs.StringVar(&o.fashionDir, "fashion-dir", "", "Fashion-MNIST folder (default: Debian's "+data.FashionMNISTDir+")")
+	fs.StringVar(&o.target, "target", "", "CSV label column (default: the last column)")
+	fs.StringVar(&o.task, "task", "", "classification or regression (default: inferred from the target)")
+	fs.IntVar(&o.samples, "samples", 1000, "samples to generate for built-in datasets")
+	fs.Float64Var(&o.noise, "noise", 0.03, "noise of built-in datasets")
+}
 
 // dataset is the loaded data before splitting.
 type dataset struct {

@@ -74,12 +74,7 @@ pruners see other trials' results as they arrive, so a study differs from run to
 --parallel 1 it is repeatable.
 
 Example: ember tune --data moons --trials 50 --lr 1e-4:1e-1:log --hidden 8,16,32,64 --layers 1:4 --batch-size 16,32,64 --dropout 0:0.5 --prune asha`, stdout)
-	fs.StringVar(&base.data, "data", "circles", "dataset: "+strings.Join(synth.Names, ", ")+", fashion-mnist, or a CSV file with a header row")
-	fs.StringVar(&base.fashionDir, "fashion-dir", "", "Fashion-MNIST folder (default: Debian's "+data.FashionMNISTDir+")")
-	fs.StringVar(&base.target, "target", "", "CSV label column (default: the last column)")
-	fs.StringVar(&base.task, "task", "", "classification or regression (default: inferred from the target)")
-	fs.IntVar(&base.samples, "samples", 1000, "samples to generate for built-in datasets")
-	fs.Float64Var(&base.noise, "noise", 0.03, "noise of built-in datasets")
+	dataFlags(fs, base)
 	fs.Uint64Var(&base.seed, "seed", 42, "random seed for the data, the splits, every trial's initialisation and shuffling, and the sampler")
 	fs.Float64Var(&base.valSplit, "val-split", 0.2, "fraction of the training rows held out to score the trials")
 	fs.Float64Var(&base.testSplit, "test-split", 0.2, "fraction of all rows held out for the test (used only by --refit; the split matches ember train's)")
